@@ -1,0 +1,121 @@
+"""Project-level pages: home per role, the programme page (it composes programmes and
+monitoring), users and organisations for admins, health and error pages."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from monitoring.selectors import indicator_table_for_programme
+from programmes.models import Organisation
+from programmes.permissions import programme_get_for_user
+from programmes.selectors import programme_get_detail, programme_list_for_user
+
+from .access import access_for
+from .home import home_context
+from .models import User
+from .types import AppRequest
+
+PAGE_SIZE = 50
+
+
+@login_required
+def home(request: AppRequest) -> HttpResponse:
+    access = access_for(request.user)
+    role, context = home_context(user=request.user, access=access)
+    template = f"home/{role}.html" if role else "home/no_role.html"
+    return render(request, template, {"role": role, **context})
+
+
+@login_required
+def programme_list(request: AppRequest) -> HttpResponse:
+    page = Paginator(programme_list_for_user(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    return render(request, "programmes/programme_list.html", {"page_obj": page})
+
+
+@login_required
+def programme_detail(request: AppRequest, pk: int) -> HttpResponse:
+    programme = programme_get_for_user(request.user, pk)
+    context = programme_get_detail(programme=programme)
+    context["indicators"] = indicator_table_for_programme(programme=programme)
+    return render(request, "programmes/programme_detail.html", context)
+
+
+def _require_admin(request: AppRequest) -> None:
+    if not access_for(request.user).is_admin:
+        raise PermissionDenied(_("This page is for administrators."))
+
+
+@login_required
+def user_list(request: AppRequest) -> HttpResponse:
+    _require_admin(request)
+    qs = User.objects.order_by("username")
+    search = request.GET.get("q", "").strip()
+    if search:
+        qs = qs.filter(username__icontains=search) | qs.filter(last_name__icontains=search)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "mentorship/user_list.html", {"page_obj": page, "q": search})
+
+
+@login_required
+def organisation_list(request: AppRequest) -> HttpResponse:
+    _require_admin(request)
+    qs = (Organisation.objects.select_related("region", "municipality")
+          .annotate(programmes_count=Count("programmes")).order_by("region__name", "short_name"))
+    kind = request.GET.get("kind", "")
+    if kind in Organisation.Kind.values:
+        qs = qs.filter(kind=kind)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "mentorship/organisation_list.html",
+                  {"page_obj": page, "kind": kind, "kinds": Organisation.Kind.choices})
+
+
+@never_cache
+@require_GET
+def health(request: HttpRequest) -> JsonResponse:
+    """Liveness of the database and the cache (issue 9 extends it to broker and worker)."""
+    checks: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception:  # noqa: BLE001 - any failure means "down"
+        checks["database"] = "error"
+    try:
+        cache.set("health-check", "1", 5)
+        checks["cache"] = "ok" if cache.get("health-check") == "1" else "error"
+    except Exception:  # noqa: BLE001
+        checks["cache"] = "error"
+    healthy = all(v == "ok" for v in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks},
+                        status=200 if healthy else 503)
+
+
+def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+    return render(request, "error.html", {"title": title, "message": message}, status=status)
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    detail = str(exception) if exception is not None and str(exception) else ""
+    return _error(request, 403, _("Access denied"),
+                  detail or _("You do not have permission to open this page."))
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 404, _("Page not found"),
+                  _("The page does not exist or you do not have access to it."))
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    return _error(request, 500, _("Something went wrong"),
+                  _("The error has been logged. Please try again later."))

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from .models import (
+    Exclusion,
+    MatchRun,
+    MatchSuggestion,
+    Meeting,
+    Mentorship,
+    MentorshipMember,
+    MentorshipRequest,
+    PlanItem,
+    RequestPreference,
+)
+
+
+class PreferenceInline(admin.TabularInline):
+    model = RequestPreference
+    extra = 0
+    raw_id_fields = ("mentor",)
+
+
+@admin.register(MentorshipRequest)
+class MentorshipRequestAdmin(admin.ModelAdmin):
+    list_display = ("mentee", "form", "category", "status", "created_at")
+    list_filter = ("status", "form", "category")
+    search_fields = ("mentee__person__last_name", "goal")
+    raw_id_fields = ("mentee",)
+    list_select_related = ("mentee__person", "form")
+    inlines = (PreferenceInline,)
+
+
+class MemberInline(admin.TabularInline):
+    model = MentorshipMember
+    extra = 0
+    raw_id_fields = ("mentee", "request")
+
+
+@admin.register(Mentorship)
+class MentorshipAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "form", "status", "started_on", "ended_on", "programme")
+    list_filter = ("status", "form")
+    search_fields = ("mentor__person__last_name",)
+    raw_id_fields = ("mentor",)
+    list_select_related = ("form", "mentor__person", "programme__organisation")
+    inlines = (MemberInline,)
+
+
+@admin.register(Exclusion)
+class ExclusionAdmin(admin.ModelAdmin):
+    list_display = ("mentor", "mentee", "reason")
+    raw_id_fields = ("mentor", "mentee")
+
+
+@admin.register(MatchRun)
+class MatchRunAdmin(admin.ModelAdmin):
+    list_display = ("programme", "form", "status", "progress", "created_at")
+    list_filter = ("status",)
+
+
+@admin.register(MatchSuggestion)
+class MatchSuggestionAdmin(admin.ModelAdmin):
+    list_display = ("run", "mentee", "mentor", "score", "status")
+    list_filter = ("status",)
+    raw_id_fields = ("mentor", "mentee", "request")
+
+
+@admin.register(PlanItem)
+class PlanItemAdmin(admin.ModelAdmin):
+    list_display = ("title", "kind", "mentorship", "due_on", "status")
+    list_filter = ("status", "kind")
+    raw_id_fields = ("mentorship",)
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ("held_on", "topic", "meeting_type", "format", "mentorship")
+    list_filter = ("meeting_type", "format")
+    raw_id_fields = ("mentorship",)
+    filter_horizontal = ("attendees",)

@@ -1,0 +1,117 @@
+"""Shared fixtures: a small world of two colleges with one user per role.
+
+Test bodies run with organisation scopes disabled so they can read any row; requests made
+through the test client still go through ScopeMiddleware, which sets the real scope. A test
+marked `scopes_enabled` runs without that convenience.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django_scopes import scopes_disabled
+
+from mentorship.models import User
+from pairing.models import Mentorship, MentorshipRequest
+from participants.models import Person, ProgrammeRole
+from programmes.models import Organisation, Programme, RegionalCoordinator
+
+from .factories import (
+    MemberFactory,
+    MentorshipFactory,
+    OrganisationFactory,
+    PersonFactory,
+    ProgrammeFactory,
+    RegionFactory,
+    RequestFactory,
+    RoleFactory,
+    UserFactory,
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "scopes_enabled: run the test body without disabling organisation scopes")
+
+
+@pytest.fixture(autouse=True)
+def _scopes(request: pytest.FixtureRequest) -> Iterator[None]:
+    if request.node.get_closest_marker("scopes_enabled"):
+        yield
+        return
+    with scopes_disabled():
+        yield
+
+
+@dataclass
+class World:
+    org: Organisation
+    other_org: Organisation
+    programme: Programme
+    other_programme: Programme
+    users: dict[str, User]
+    people: dict[str, Person]
+    pair: Mentorship  # mentor + mentee
+    other_pair: Mentorship  # another mentor + other_mentee, same college
+    foreign_pair: Mentorship  # in the other college
+    request_: MentorshipRequest
+
+    def client_for(self, role: str) -> Client:
+        client = Client(HTTP_HOST="127.0.0.1")
+        if role != "anonymous":
+            client.force_login(self.users[role])
+        return client
+
+
+def _person_with_user(username: str, organisation: Organisation, **kwargs: object) -> Person:
+    user = UserFactory(username=username)
+    return PersonFactory(organisation=organisation, user=user, **kwargs)
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    region = RegionFactory()
+    org = OrganisationFactory(region=region, short_name="Горный техникум")
+    other_org = OrganisationFactory(region=region, short_name="Промышленный техникум")
+    programme = ProgrammeFactory(organisation=org)
+    other_programme = ProgrammeFactory(organisation=other_org)
+
+    people: dict[str, Person] = {}
+    people["director"] = _person_with_user("director", org, category=Person.Category.TEACHER)
+    people["curator"] = _person_with_user("curator", org, category=Person.Category.TEACHER)
+    people["mentor"] = _person_with_user("mentor", org, category=Person.Category.TEACHER)
+    people["mentee"] = _person_with_user("mentee", org)
+    people["other_mentee"] = _person_with_user("other_mentee", org)
+    people["other_curator"] = _person_with_user("other_curator", other_org,
+                                                category=Person.Category.TEACHER)
+    for role in ("director", "curator"):
+        RoleFactory(programme=programme, person=people[role], role=role)
+    RoleFactory(programme=other_programme, person=people["other_curator"], role="curator")
+
+    mentor_role = RoleFactory(programme=programme, person=people["mentor"],
+                              role=ProgrammeRole.Role.MENTOR)
+    mentee_role = RoleFactory(programme=programme, person=people["mentee"])
+    request_ = RequestFactory(programme=programme, mentee=mentee_role)
+    pair = MentorshipFactory(programme=programme, mentor=mentor_role)
+    MemberFactory(mentorship=pair, mentee=mentee_role, request=request_)
+
+    other_mentee_role = RoleFactory(programme=programme, person=people["other_mentee"])
+    other_pair = MentorshipFactory(programme=programme)
+    MemberFactory(mentorship=other_pair, mentee=other_mentee_role)
+    foreign_pair = MentorshipFactory(programme=other_programme)
+    MemberFactory(mentorship=foreign_pair)
+
+    users = {key: person.user for key, person in people.items()}
+    users["admin"] = UserFactory(username="admin", is_superuser=True, is_staff=True)
+    users["coordinator"] = UserFactory(username="coordinator")
+    RegionalCoordinator.objects.create(user=users["coordinator"], region=region)
+    return World(org=org, other_org=other_org, programme=programme,
+                 other_programme=other_programme, users=users, people=people, pair=pair,
+                 other_pair=other_pair, foreign_pair=foreign_pair, request_=request_)
+
+
+ROLES = ("anonymous", "admin", "director", "curator", "mentor", "mentee", "other_mentee",
+         "other_curator", "coordinator")
