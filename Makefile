@@ -62,8 +62,14 @@ check: $(INSTALLED) ## Missing migrations, Django system checks, untranslated or
 	$(MANAGE) check
 	$(PY) scripts/check_translations.py
 
-messages: $(INSTALLED) ## Update locale/ru .po files and compile them
-	$(MANAGE) makemessages -l ru --ignore=.venv --ignore=staticfiles
+APPS := mentorship programmes participants pairing monitoring
+
+messages: $(INSTALLED) ## Update each app's locale/ru catalogue and compile them
+	@set -e; for app in $(APPS); do \
+		mkdir -p $$app/locale; \
+		(cd $$app && ../$(PY) ../manage.py makemessages -l ru --no-obsolete \
+			--ignore=reference --ignore=migrations); \
+	done
 	$(MANAGE) compilemessages --ignore=.venv
 
 bench: export DJANGO_SETTINGS_MODULE ?= mentorship.settings

@@ -9,7 +9,7 @@ from mentorship.access import access_for
 from mentorship.models import User
 from programmes.models import Programme
 
-from .models import MentorshipMember, Mentorship, MentorshipRequest
+from .models import Mentorship, MentorshipMember, MentorshipRequest
 
 
 def _with_members(qs: QuerySet[Mentorship]) -> QuerySet[Mentorship]:

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Fail when the Russian catalogues are incomplete or their compiled files are stale.
 
-Checks `locale/ru/LC_MESSAGES/django.po` (required) and every
-`<app>/locale/ru/LC_MESSAGES/django.po` (and `djangojs.po`, where present):
+Checks every `<app>/locale/ru/LC_MESSAGES/django.po` (required for each app of the
+project) and `djangojs.po`, where present:
 
 - no entry, the header included, is marked fuzzy;
 - every entry has a translation (every plural form too);
@@ -21,7 +21,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REQUIRED_CATALOGUE = Path("locale/ru/LC_MESSAGES/django.po")
+# Every app keeps its own catalogue (parallel work on two apps never rewrites one file).
+APPS = ("mentorship", "programmes", "participants", "pairing", "monitoring")
+REQUIRED_CATALOGUES = tuple(Path(app) / "locale/ru/LC_MESSAGES/django.po" for app in APPS)
 DOMAINS = ("django.po", "djangojs.po")
 CONTEXT_SEPARATOR = "\x04"
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v",
@@ -176,8 +178,9 @@ def main(root: Path) -> int:
         if ".venv" not in path.parts
     )
     problems: list[str] = []
-    if not (root / REQUIRED_CATALOGUE).exists():
-        problems.append(f"{REQUIRED_CATALOGUE}: missing (run `make messages`)")
+    for required in REQUIRED_CATALOGUES:
+        if not (root / required).exists():
+            problems.append(f"{required}: missing (run `make messages`)")
     for po_path in catalogues:
         problems.extend(check_catalogue(po_path))
     for problem in problems:

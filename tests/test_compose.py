@@ -165,6 +165,13 @@ def test_env_example_documents_every_variable_settings_read(env_example_names: s
     assert sorted(read - env_example_names) == []
 
 
+def test_readme_configuration_table_lists_every_variable_settings_read() -> None:
+    read = set(SETTINGS_READ_RE.findall(SETTINGS_PATH.read_text(encoding="utf-8")))
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    in_table = set(re.findall(r"^\| `([A-Z][A-Z0-9_]*)` \|", readme, flags=re.MULTILINE))
+    assert sorted(read - in_table) == []
+
+
 def test_env_example_ships_no_secret(env_example_names: set[str]) -> None:
     values = dict(
         re.findall(

@@ -114,7 +114,7 @@ def parse_indicator_table(lines: list[str]) -> tuple[list[int], list[dict]]:
             {
                 "number": row["number"],
                 "name": norm(" ".join(text)),
-                "kind": kinds[0] if len(kinds) == 1 else (None if not kinds else kinds),
+                "kind": kinds[0] if len(kinds) == 1 else (kinds if kinds else None),
                 "values": values,
             }
         )
@@ -125,10 +125,10 @@ def check_indicators(data: list[dict], years: list[int], parsed: list[dict]) -> 
     assert years == [2020, 2021, 2022, 2023, 2024]
     assert [r["number"] for r in data] == [p["number"] for p in parsed]
     assert [p["number"] for p in parsed] == list(range(1, len(parsed) + 1))
-    for row, got in zip(data, parsed):
+    for row, got in zip(data, parsed, strict=False):
         label = f"indicator №{row['number']}"
         assert len(got["values"]) == len(years), f"{label}: seed row has {got['values']}"
-        assert row["values"] == dict(zip(years, got["values"])), label
+        assert row["values"] == dict(zip(years, got["values"], strict=False)), label
         assert all(type(v) is int for v in row["values"].values()), label
         assert row["kind"] == got["kind"], label
         # the name is the seed's name minus the trailing unit (or a trailing full stop)
@@ -154,7 +154,7 @@ def roadmap_rows(lines: list[str]) -> dict[str, list[str]]:
         elif re.match(r"\d\. ", cells[0]):
             current = None  # task header row
         elif cells[0] == "" and current is not None:
-            for col, cell in zip(rows[current], (cells[1:] + [""] * 4)[:4]):
+            for col, cell in zip(rows[current], (cells[1:] + [""] * 4)[:4], strict=False):
                 col.append(cell)
     return {num: [norm(" ".join(col)) for col in cols] for num, cols in rows.items()}
 
