@@ -7,6 +7,7 @@ in `.env` (see `.env.example` and README.md). With DEBUG off, SECRET_KEY must be
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import environ
@@ -164,6 +165,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # Locally (no HTTPS) WhiteNoise also serves straight from the app folders, so runserver with
 # DEBUG off needs no collectstatic; production serves the hashed, compressed STATIC_ROOT.
 WHITENOISE_USE_FINDERS = not HTTPS
+# Without collectstatic (make run, tests) STATIC_ROOT does not exist; that is expected.
+warnings.filterwarnings("ignore", message="No directory at: ")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
