@@ -58,3 +58,15 @@ def test_successful_login_lands_on_home() -> None:
                            REMOTE_ADDR="10.0.0.7")
     assert response.status_code == 302
     assert response["Location"] == reverse("home")
+
+
+@pytest.mark.django_db
+def test_pages_carry_a_csp_without_inline_scripts() -> None:
+    response = _client().get(reverse("login"))
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self';" in policy
+    assert "unsafe-eval" not in policy
+    assert "frame-ancestors 'none'" in policy
+    html = response.content.decode()
+    # Every <script> on the page loads a file; none carries code of its own.
+    assert html.count("<script") == html.count("<script src=")
