@@ -18,6 +18,7 @@ admin.site.index_title = _("Data administration")
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
+    path("favicon.ico", views.favicon),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=LoginForm,

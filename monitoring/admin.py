@@ -96,3 +96,15 @@ class SurveyAnswerAdmin(admin.ModelAdmin):
 class ReportAdmin(admin.ModelAdmin):
     list_display = ("programme", "kind", "year", "status", "progress", "created_at")
     list_filter = ("status", "kind")
+
+
+@admin.register(IndicatorPlan)
+class IndicatorPlanAdmin(admin.ModelAdmin):
+    list_display = ("indicator", "year", "value")
+    list_filter = ("year",)
+
+
+@admin.register(SurveyQuestion)
+class SurveyQuestionAdmin(admin.ModelAdmin):
+    list_display = ("text", "type", "template", "position", "is_satisfaction")
+    list_filter = ("type",)

@@ -79,3 +79,16 @@ class MeetingAdmin(admin.ModelAdmin):
     list_filter = ("meeting_type", "format")
     raw_id_fields = ("mentorship",)
     filter_horizontal = ("attendees",)
+
+
+@admin.register(MentorshipMember)
+class MentorshipMemberAdmin(admin.ModelAdmin):
+    list_display = ("mentee", "mentorship", "form", "is_active", "joined_on", "left_on")
+    list_filter = ("is_active", "form")
+    raw_id_fields = ("mentorship", "mentee", "request")
+
+
+@admin.register(RequestPreference)
+class RequestPreferenceAdmin(admin.ModelAdmin):
+    list_display = ("request", "mentor", "rank")
+    raw_id_fields = ("request", "mentor")

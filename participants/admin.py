@@ -103,3 +103,10 @@ class ImportBatchAdmin(admin.ModelAdmin):
                     "created_at")
     list_filter = ("status",)
     readonly_fields = ("counts", "error", "finished_at")
+
+
+@admin.register(ImportRow)
+class ImportRowAdmin(admin.ModelAdmin):
+    list_display = ("batch", "number", "outcome")
+    list_filter = ("outcome",)
+    raw_id_fields = ("batch", "person")

@@ -104,3 +104,27 @@ class StageAdmin(admin.ModelAdmin):
     list_display = ("number", "name", "programme", "artefact")
     list_filter = ("programme",)
     inlines = (StagePeriodInline,)
+
+
+@admin.register(ProgrammeRoleText)
+class ProgrammeRoleTextAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "programme")
+    list_filter = ("programme",)
+
+
+@admin.register(ProgrammeForm)
+class ProgrammeFormAdmin(admin.ModelAdmin):
+    list_display = ("form", "programme", "order")
+    list_filter = ("programme",)
+
+
+@admin.register(TaskIndicator)
+class TaskIndicatorAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "unit", "task")
+    list_filter = ("task__programme",)
+
+
+@admin.register(StagePeriod)
+class StagePeriodAdmin(admin.ModelAdmin):
+    list_display = ("stage", "academic_year", "starts_on", "ends_on")
+    list_filter = ("academic_year",)
