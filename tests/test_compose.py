@@ -242,3 +242,27 @@ def test_deploy_checks_pass_with_production_variables() -> None:
         ["manage.py", "check", "--deploy", "--fail-level", "WARNING"], production, REPO_ROOT
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _settings_values(env: dict[str, str], names: str) -> list[str]:
+    code = ("import mentorship.settings as s; "
+            f"print('|'.join(str(eval('s.' + n)) for n in {names.split()!r}))")
+    result = run_python(["-c", code], {"SECRET_KEY": "x", **env}, REPO_ROOT)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().split("|")
+
+
+def test_without_a_broker_tasks_run_eagerly_with_a_local_cache() -> None:
+    eager, backend = _settings_values({"CELERY_BROKER_URL": "", "REDIS_URL": ""},
+                                      "CELERY_TASK_ALWAYS_EAGER CACHES['default']['BACKEND']")
+    assert eager == "True"
+    assert backend.endswith("LocMemCache")
+
+
+def test_with_redis_configured_tasks_go_to_the_broker_and_cache_to_redis() -> None:
+    eager, backend, broker = _settings_values(
+        {"CELERY_BROKER_URL": "redis://127.0.0.1:6379/1", "REDIS_URL": "redis://127.0.0.1:6379/2"},
+        "CELERY_TASK_ALWAYS_EAGER CACHES['default']['BACKEND'] CELERY_BROKER_URL")
+    assert eager == "False"
+    assert backend.endswith("RedisCache")
+    assert broker == "redis://127.0.0.1:6379/1"
