@@ -11,46 +11,84 @@ from django.utils.translation import gettext_lazy as _
 from . import access as roles
 from .access import ROLE_TITLES, access_for
 
+Link = tuple[str, str]
+Item = tuple[str, str | list[Link]]
+
+
+def _mark_active(items: list[Item], path: str, home: str) -> list[dict[str, Any]]:
+    """Menu entries for the template; the one active entry is the link whose URL is the
+    longest prefix of the current path (the home page only when it is the page itself)."""
+    urls = [url for _, target in items
+            for url in ([target] if isinstance(target, str) else [u for _, u in target])]
+    matching = [u for u in urls if (path == u if u == home else path.startswith(u))]
+    active = max(matching, key=len, default=None)
+    entries: list[dict[str, Any]] = []
+    for title, target in items:
+        if isinstance(target, str):
+            entries.append({"title": title, "url": target, "active": target == active})
+        else:
+            children = [{"title": t, "url": u, "active": u == active} for t, u in target]
+            entries.append({"title": title, "children": children,
+                            "active": any(c["active"] for c in children)})
+    return entries
+
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    from participants.imports.permissions import IMPORT_NAV_TITLE
     from programmes.selectors import programme_current_for_user
 
     access = access_for(user)
-    items: list[tuple[str, str]] = [(str(_("Home")), reverse("home"))]
+    home = reverse("home")
+    items: list[Item] = [(str(_("Home")), home)]
     if access.is_admin:
         items += [
             (str(_("Users")), reverse("user_list")),
             (str(_("Organisations")), reverse("organisation_list")),
             (str(_("Programmes")), reverse("programme_list")),
+            (str(IMPORT_NAV_TITLE), reverse("participants:import_list")),
             (str(_("Administration")), reverse("admin:index")),
         ]
     if access.has(roles.COORDINATOR):
         items.append((str(_("Region")), reverse("monitoring:region")))
     programme = programme_current_for_user(user)
     if programme is not None:
+        pk = programme.pk
         if access.is_staff_of_organisation:
+            curator = access.has(roles.CURATOR)
+            people: list[Link] = [
+                (str(_("Participants")), reverse("participants:list", args=[pk]))]
+            pairs: list[Link] = []
+            if curator:
+                people += [
+                    (str(_("Requests")), reverse("pairing:request_list", args=[pk])),
+                    (str(_("Mentor base")), reverse("pairing:mentor_list", args=[pk])),
+                    (str(IMPORT_NAV_TITLE), reverse("participants:import_list")),
+                ]
+                pairs.append((str(_("Matching")), reverse("pairing:board", args=[pk])))
+            pairs.append((str(_("Pairs and groups")),
+                          reverse("pairing:mentorship_list", args=[pk])))
             items += [
-                (str(_("Programme")), reverse("programme_detail", args=[programme.pk])),
-                (str(_("Participants")), reverse("participants:list", args=[programme.pk])),
+                (str(_("Programme")), reverse("programme_detail", args=[pk])),
+                (str(_("Participants")), people),
+                (str(_("Pairs and groups")), pairs),
+                (str(_("Monitoring")), [
+                    (str(_("Indicators")), reverse("monitoring:dashboard", args=[pk])),
+                    (str(_("Surveys")), reverse("monitoring:surveys", args=[pk])),
+                    (str(_("Reports")), reverse("monitoring:reports", args=[pk])),
+                ]),
             ]
-            if access.has(roles.CURATOR):
-                items.append((str(_("Requests")),
-                              reverse("pairing:request_list", args=[programme.pk])))
-            items.append((str(_("Pairs and groups")),
-                          reverse("pairing:mentorship_list", args=[programme.pk])))
         elif access.has(roles.MENTOR) or access.has(roles.MENTEE):
             items += [
-                (str(_("My pairs")), reverse("pairing:mentorship_list", args=[programme.pk])),
-                (str(_("Programme")), reverse("programme_detail", args=[programme.pk])),
+                (str(_("My pairs")), reverse("pairing:mentorship_list", args=[pk])),
+                (str(_("Programme")), reverse("programme_detail", args=[pk])),
             ]
-    path = request.path
-    nav_items = []
-    for title, url in items:
-        active = path == url if url == "/" else path.startswith(url)
-        nav_items.append({"title": title, "url": url, "active": active})
+            if pk in access.programme_ids(roles.MENTEE):
+                items.append((str(_("My request")),
+                              reverse("pairing:my_requests", args=[pk])))
+    nav_items = _mark_active(items, request.path, home)
     role = access.primary_role
     return {
         "nav_items": nav_items,

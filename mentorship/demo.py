@@ -945,6 +945,9 @@ def _load(*, scale: Scale, today: dt.date, say: Callable[[str], None]) -> DemoSu
         say("Пары, группы, планы и встречи…")
         save(builder)
     link_users(users, special)
+    from monitoring.surveys.demo import surveys_demo_load
+
+    surveys_demo_load(programmes=[programme1, programme2], today=today)
     return DemoSummary(created=created, counts=count(org1, org2, programme1, programme2))
 
 

@@ -9,7 +9,15 @@ from typing import Any
 from django.db.models import Count
 from django_scopes import scopes_disabled
 
-from monitoring.selectors import region_overview
+from monitoring.forms import YearFilterForm
+from monitoring.selectors import (
+    programme_dashboard,
+    programme_default_year,
+    region_overview,
+    region_rollup,
+    region_years,
+)
+from monitoring.surveys.selectors import invitations_open_for_person
 from pairing.models import Mentorship, MentorshipRequest
 from pairing.selectors import mentorship_counts_by_form, mentorship_list_for_user
 from participants.models import Person
@@ -41,6 +49,7 @@ def _staff(user: User, access: Access) -> dict[str, Any]:
     counts = person_counts_for_programme(programme=programme)
     return {
         "programme": programme,
+        "open_surveys": invitations_open_for_person(person_id=access.person_id),
         "counts": counts,
         "by_form": mentorship_counts_by_form(programme=programme),
         "open_requests": MentorshipRequest.objects.filter(
@@ -52,20 +61,38 @@ def _staff(user: User, access: Access) -> dict[str, Any]:
 
 def _participant(user: User, access: Access) -> dict[str, Any]:
     programme = programme_current_for_user(user)
+    open_surveys = invitations_open_for_person(person_id=access.person_id)
     if programme is None:
-        return {"programme": None, "mentorships": []}
+        return {"programme": None, "mentorships": [], "open_surveys": open_surveys}
     mentorships = list(
         mentorship_list_for_user(user=user, programme=programme,
                                  status=Mentorship.Status.ACTIVE)
         .annotate(meetings_count=Count("meetings", distinct=True))[:20]
     )
-    return {"programme": programme, "mentorships": mentorships}
+    return {"programme": programme, "mentorships": mentorships, "open_surveys": open_surveys}
+
+
+def _director(user: User, access: Access) -> dict[str, Any]:
+    """The programme dashboard for the current year (monitoring)."""
+    programme = programme_current_for_user(user)
+    open_surveys = invitations_open_for_person(person_id=access.person_id)
+    if programme is None:
+        return {"programme": None, "open_surveys": open_surveys}
+    year = programme_default_year(programme)
+    return {"programme": programme, "open_surveys": open_surveys,
+            "dashboard": programme_dashboard(programme=programme, year=year),
+            "year_form": YearFilterForm(initial={"year": year}, years=programme.years)}
 
 
 def _coordinator(user: User, access: Access) -> dict[str, Any]:
+    """The regional roll-up for the current year: aggregates only."""
     region = Region.objects.get(pk=access.region_id)
     rows = region_overview(region=region)
+    selectable = region_years(region=region)
+    year = selectable[-1]
     return {"region": region, "organisations": rows,
+            "rollup": region_rollup(region=region, year=year, selectable_years=selectable),
+            "year_form": YearFilterForm(initial={"year": year}, years=selectable),
             "totals": {"people": sum(r.people for r in rows),
                        "mentorships": sum(r.mentorships for r in rows),
                        "active": sum(r.active_mentorships for r in rows)}}
@@ -74,7 +101,7 @@ def _coordinator(user: User, access: Access) -> dict[str, Any]:
 HOME_BUILDERS: dict[str, Callable[[User, Access], dict[str, Any]]] = {
     roles.ADMIN: _admin,
     roles.COORDINATOR: _coordinator,
-    roles.DIRECTOR: _staff,
+    roles.DIRECTOR: _director,
     roles.CURATOR: _staff,
     roles.MENTOR: _participant,
     roles.MENTEE: _participant,

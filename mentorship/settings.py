@@ -36,8 +36,14 @@ if not SECRET_KEY:
 ALLOWED_HOSTS: list[str] = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# The product's apps come first: where two catalogues translate the same English text
+# ("name", "active"), the earlier app wins, and ours say it as the product means it.
 INSTALLED_APPS = [
     "mentorship",
+    "programmes",
+    "participants",
+    "pairing",
+    "monitoring",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -53,10 +59,6 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "axes",
-    "programmes",
-    "participants",
-    "pairing",
-    "monitoring",
 ]
 
 MIDDLEWARE = [

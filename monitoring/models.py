@@ -3,10 +3,13 @@ and the regional plan."""
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_scopes import ScopedManager
 
 from mentorship.models import TimeStampedModel
@@ -22,7 +25,7 @@ class Indicator(models.Model):
     class Unit(models.TextChoices):
         PERCENT = "%", _("%")
         UNITS = "ед.", _("units")
-        PEOPLE = "чел.", _("people")
+        PEOPLE = "чел.", pgettext_lazy("unit", "people")
 
     class Kind(models.TextChoices):
         MAIN = "main", _("main")
@@ -166,6 +169,10 @@ class RegionalPlan(models.Model):
         return f"{self.region} {self.code} {self.year}"
 
 
+def new_nonce() -> str:
+    return secrets.token_urlsafe(12)
+
+
 class SurveyTemplate(TimeStampedModel):
     class Audience(models.TextChoices):
         MENTEE = "mentee", _("mentees")
@@ -182,11 +189,21 @@ class SurveyTemplate(TimeStampedModel):
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     previous = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="+", verbose_name=_("previous version"))
+    code = models.SlugField(_("code"), max_length=40, blank=True,
+                            help_text=_("Set on the shipped questionnaires."))
+    is_current = models.BooleanField(
+        _("current version"), default=True,
+        help_text=_("A questionnaire replaced by a newer version is kept for its answers."))
 
     class Meta:
         verbose_name = _("questionnaire")
         verbose_name_plural = _("questionnaires")
         ordering = ["title", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["code"],
+                                    condition=Q(organisation__isnull=True) & ~Q(code=""),
+                                    name="survey_template_unique_shipped_code"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} (v{self.version})"
@@ -202,7 +219,7 @@ class SurveyQuestion(models.Model):
 
     template = models.ForeignKey(SurveyTemplate, on_delete=models.CASCADE,
                                  related_name="questions", verbose_name=_("questionnaire"))
-    position = models.PositiveSmallIntegerField(_("position"))
+    position = models.PositiveSmallIntegerField(pgettext_lazy("order in a list", "position"))
     text = models.TextField(_("question"))
     type = models.CharField(_("type"), max_length=10, choices=Type.choices)
     choices = models.JSONField(_("choices"), default=list, blank=True)
@@ -254,6 +271,10 @@ class SurveyCampaign(TimeStampedModel):
                               default=Status.DRAFT)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, related_name="+", verbose_name=_("launched by"))
+    link_base = models.CharField(
+        _("site address for links"), max_length=200, blank=True,
+        help_text=_("Where the personal links in e-mails point (taken at launch)."))
+    dispatch_error = models.TextField(_("dispatch error"), blank=True)
 
     class Meta:
         verbose_name = _("survey campaign")
@@ -274,6 +295,8 @@ class SurveyInvitation(TimeStampedModel):
                                    verbose_name=_("respondent"))
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    # Part of the signed link: a new nonce makes every link issued before it invalid.
+    nonce = models.CharField(_("link nonce"), max_length=32, default=new_nonce)
 
     objects = ScopedManager(organisation="campaign__programme__organisation")
 

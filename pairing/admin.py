@@ -5,8 +5,10 @@ from django.contrib import admin
 from .models import (
     Exclusion,
     MatchRun,
+    MatchSettings,
     MatchSuggestion,
     Meeting,
+    MentorPreference,
     Mentorship,
     MentorshipMember,
     MentorshipRequest,
@@ -92,3 +94,15 @@ class MentorshipMemberAdmin(admin.ModelAdmin):
 class RequestPreferenceAdmin(admin.ModelAdmin):
     list_display = ("request", "mentor", "rank")
     raw_id_fields = ("request", "mentor")
+
+
+@admin.register(MatchSettings)
+class MatchSettingsAdmin(admin.ModelAdmin):
+    list_display = ("programme", "objective", "require_training", "group_mentees")
+    list_select_related = ("programme__organisation",)
+
+
+@admin.register(MentorPreference)
+class MentorPreferenceAdmin(admin.ModelAdmin):
+    list_display = ("mentor", "rank", "mentee")
+    raw_id_fields = ("mentor", "mentee")

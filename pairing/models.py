@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_scopes import ScopedManager
 
 from mentorship.models import TimeStampedModel
@@ -199,6 +200,79 @@ class Exclusion(models.Model):
         return f"{self.mentor.person} ✕ {self.mentee.person}"
 
 
+class MatchSettings(TimeStampedModel):
+    """How the matcher weighs its criteria for one programme, and what it optimises."""
+
+    class Objective(models.TextChoices):
+        MOST_MATCHED = "most_matched", _("as many mentees matched as possible, then the best "
+                                         "scores")
+        BEST_SCORES = "best_scores", _("the best total score")
+
+    programme = models.OneToOneField(Programme, on_delete=models.CASCADE,
+                                     related_name="match_settings", verbose_name=_("programme"))
+    objective = models.CharField(_("optimise for"), max_length=16, choices=Objective.choices,
+                                 default=Objective.MOST_MATCHED)
+    weight_competencies = models.PositiveSmallIntegerField(
+        _("competency overlap with the request"), default=40)
+    weight_specialty = models.PositiveSmallIntegerField(_("same specialty or profile"),
+                                                        default=20)
+    weight_employer = models.PositiveSmallIntegerField(
+        _("employer relevant to the student's specialty"), default=20)
+    weight_mentee_preference = models.PositiveSmallIntegerField(
+        _("the mentee's preference (first choice)"), default=25)
+    weight_mentor_preference = models.PositiveSmallIntegerField(
+        _("the mentor's preference (first choice)"), default=15)
+    weight_load = models.PositiveSmallIntegerField(_("free mentor (spread the work)"),
+                                                   default=10)
+    require_training = models.BooleanField(
+        _("only mentors who completed training"), default=True,
+        help_text=_("Mentors without a training date are not proposed."))
+    group_mentees = models.BooleanField(
+        _("a mentor's mentees from one run form one group"), default=True,
+        help_text=_("Otherwise every accepted proposal becomes a separate pair."))
+
+    class Meta:
+        verbose_name = _("matcher settings")
+        verbose_name_plural = _("matcher settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weight_competencies__lte=100, weight_specialty__lte=100,
+                            weight_employer__lte=100, weight_mentee_preference__lte=100,
+                            weight_mentor_preference__lte=100, weight_load__lte=100),
+                name="match_weights_at_most_100"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.programme)
+
+
+class MentorPreference(models.Model):
+    """A mentee the mentor would like to work with, in order (1 is the first choice)."""
+
+    mentor = models.ForeignKey(ProgrammeRole, on_delete=models.CASCADE,
+                               related_name="preferred_mentees", verbose_name=_("mentor"))
+    mentee = models.ForeignKey(ProgrammeRole, on_delete=models.CASCADE, related_name="+",
+                               verbose_name=_("mentee"))
+    rank = models.PositiveSmallIntegerField(_("rank"))
+
+    objects = ScopedManager(organisation="mentor__person__organisation")
+
+    class Meta:
+        verbose_name = _("preferred mentee")
+        verbose_name_plural = _("preferred mentees")
+        ordering = ["mentor", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["mentor", "rank"], name="mentor_pref_unique_rank"),
+            models.UniqueConstraint(fields=["mentor", "mentee"],
+                                    name="mentor_pref_unique_mentee"),
+            models.CheckConstraint(condition=Q(rank__gte=1, rank__lte=3),
+                                   name="mentor_pref_rank_1_3"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rank}. {self.mentee.person}"
+
+
 class MatchRun(TimeStampedModel):
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")
@@ -253,6 +327,13 @@ class MatchSuggestion(models.Model):
     unmatched_reason = models.CharField(_("why no mentor"), max_length=32, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices,
                               default=Status.PROPOSED)
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.SET_NULL, null=True,
+                                   blank=True, related_name="+",
+                                   verbose_name=_("mentorship formed"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     objects = ScopedManager(organisation="run__programme__organisation")
 
@@ -260,8 +341,11 @@ class MatchSuggestion(models.Model):
         verbose_name = _("suggestion")
         verbose_name_plural = _("suggestions")
         ordering = ["run", "-score"]
+        indexes = [models.Index(fields=["run", "mentor", "status"])]
         constraints = [
             models.UniqueConstraint(fields=["run", "mentee"], name="suggestion_unique_mentee"),
+            models.CheckConstraint(condition=~Q(status="accepted") | Q(mentor__isnull=False),
+                                   name="suggestion_accepted_has_mentor"),
         ]
 
     def __str__(self) -> str:
@@ -290,7 +374,8 @@ class PlanItem(TimeStampedModel):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices,
                               default=Status.PLANNED)
     done_on = models.DateField(_("done on"), null=True, blank=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("order in a list", "position"),
+                                                default=0)
 
     objects = ScopedManager(organisation="mentorship__programme__organisation")
 

@@ -350,6 +350,7 @@ class ImportRow(models.Model):
     messages = models.JSONField(_("messages"), default=list, blank=True)
     person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True,
                                related_name="+", verbose_name=_("person"))
+    label = models.CharField(_("full name in the file"), max_length=300, blank=True)
 
     objects = ScopedManager(organisation="batch__organisation")
 

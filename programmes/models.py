@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mentorship.models import TimeStampedModel
 
@@ -262,7 +263,8 @@ class Activity(models.Model):
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="activities",
                              verbose_name=_("task"))
     number = models.CharField(_("number"), max_length=10)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("order in a list", "position"),
+                                                default=0)
     title = models.TextField(_("activity"))
     items = models.JSONField(_("steps"), default=list, blank=True)
     timing = models.CharField(_("timing"), max_length=120)

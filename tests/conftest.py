@@ -8,7 +8,8 @@ marked `scopes_enabled` runs without that convenience.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -58,6 +59,8 @@ class World:
     other_pair: Mentorship  # another mentor + other_mentee, same college
     foreign_pair: Mentorship  # in the other college
     request_: MentorshipRequest
+    # More objects of the first college, created by tests that need them.
+    extra: dict[str, Any] = field(default_factory=dict)
 
     def client_for(self, role: str) -> Client:
         client = Client(HTTP_HOST="127.0.0.1")

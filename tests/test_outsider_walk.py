@@ -21,20 +21,84 @@ from .factories import PersonFactory, RoleFactory, UserFactory
 
 Kwargs = Callable[[World], dict[str, Any]]
 
+def _programme(w: World) -> dict[str, Any]:
+    return {"programme_pk": w.programme.pk}
+
+
+def _obj(key: str) -> Kwargs:
+    return lambda w: {"pk": w.extra[key].pk}
+
+
+def _in_programme(key: str, **more: Any) -> Kwargs:
+    return lambda w: {"programme_pk": w.programme.pk, "pk": w.extra[key].pk, **more}
+
+
 # URL name -> the arguments that point at the first college's objects.
 OBJECT_URLS: dict[str, Kwargs] = {
     "programme_detail": lambda w: {"pk": w.programme.pk},
-    "participants:list": lambda w: {"programme_pk": w.programme.pk},
+    "participants:list": _programme,
+    "participants:export": lambda w: {"programme_pk": w.programme.pk, "fmt": "xlsx"},
     "participants:detail": lambda w: {"pk": w.people["mentee"].pk},
-    "pairing:mentorship_list": lambda w: {"programme_pk": w.programme.pk},
+    "participants:import_detail": _obj("import"),
+    "participants:import_confirm": _obj("import"),
+    "participants:import_report": _obj("import"),
+    "participants:import_file": _obj("import"),
+    "pairing:mentorship_list": _programme,
+    "pairing:mentorship_create": _programme,
     "pairing:mentorship_detail": lambda w: {"pk": w.pair.pk},
-    "pairing:request_list": lambda w: {"programme_pk": w.programme.pk},
+    "pairing:mentorship_export": lambda w: {"programme_pk": w.programme.pk, "fmt": "csv"},
+    "pairing:request_export": lambda w: {"programme_pk": w.programme.pk, "fmt": "csv"},
+    "pairing:member_end": _obj("member"),
+    "pairing:order_pdf": _programme,
+    "pairing:request_list": _programme,
+    "pairing:request_create": _programme,
+    "pairing:my_requests": _programme,
+    "pairing:request_edit": lambda w: {"pk": w.request_.pk},
+    "pairing:request_withdraw": lambda w: {"pk": w.request_.pk},
+    "pairing:mentor_list": _programme,
+    "pairing:mentor_add": _programme,
+    "pairing:mentor_edit": lambda w: {"pk": w.pair.mentor_id},
+    "pairing:match_settings": _programme,
+    "pairing:exclusion_delete": _obj("exclusion"),
+    "pairing:board": _programme,
+    "pairing:run_start": _programme,
+    "pairing:run_status": _obj("run"),
+    "pairing:run_accept_all": _obj("run"),
+    "pairing:suggestion_accept": _obj("suggestion"),
+    "pairing:suggestion_reject": _obj("suggestion"),
+    "pairing:suggestion_reassign": _obj("suggestion"),
+    "monitoring:dashboard": _programme,
+    "monitoring:export": _programme,
+    "monitoring:indicator": _in_programme("indicator"),
+    "monitoring:fact_clear": _in_programme("indicator", year=2024),
+    "monitoring:drilldown": _in_programme("indicator", year=2024),
+    "monitoring:headcount": _programme,
+    "monitoring:reports": _programme,
+    "monitoring:report_status": _obj("report"),
+    "monitoring:report_download": _obj("report"),
+    "monitoring:evidence": _obj("fact"),
+    "monitoring:surveys": _programme,
+    "monitoring:survey_campaign_new": _programme,
+    "monitoring:survey_changes": _programme,
+    "monitoring:survey_templates": _programme,
+    "monitoring:survey_template_new": _programme,
+    "monitoring:survey_template": _in_programme("template"),
+    "monitoring:survey_template_edit": _in_programme("template"),
+    "monitoring:survey_template_copy": _in_programme("template"),
+    "monitoring:survey_campaign": _obj("campaign"),
+    "monitoring:survey_campaign_status": _obj("campaign"),
+    "monitoring:survey_campaign_close": _obj("campaign"),
+    "monitoring:survey_campaign_export": _obj("campaign"),
 }
 
-# Pages that show no object of a college (each has its own permission test).
+# Pages that show no object of a college (each has its own permission test), and the
+# personal survey links, where the signed token is the key (a forged token gets 404; tested
+# with the surveys).
 NO_OBJECT_URLS = {
     "home", "health", "login", "logout", "user_list", "organisation_list", "programme_list",
-    "monitoring:region",
+    "monitoring:region", "monitoring:region_plan", "participants:import_list",
+    "participants:import_new", "participants:import_template", "monitoring:survey_answer",
+    "monitoring:survey_autosave",
 }
 
 # Patterns outside the product's own views.
@@ -63,8 +127,11 @@ def test_every_url_is_in_the_walk() -> None:
 
 
 @pytest.fixture
-def outsiders(world: World) -> dict[str, Client]:
-    """One user of the other college in each role, plus the regional coordinator."""
+def outsiders(world: World, settings: Any, tmp_path: Any) -> dict[str, Client]:
+    """The first college's objects of every kind, and one user of the other college in each
+    role plus the regional coordinator."""
+    settings.MEDIA_ROOT = tmp_path
+    world.extra = _first_college_objects(world)
     clients: dict[str, Client] = {}
     for role in ("director", "curator", "mentor", "mentee"):
         user = UserFactory(username=f"outsider_{role}")
@@ -75,6 +142,52 @@ def outsiders(world: World) -> dict[str, Client]:
         clients[role] = client
     clients["coordinator"] = world.client_for("coordinator")
     return clients
+
+
+def _first_college_objects(w: World) -> dict[str, Any]:
+    import datetime as dt
+
+    from django.core.files.base import ContentFile
+
+    from monitoring.models import (
+        Indicator,
+        IndicatorFact,
+        Report,
+        SurveyCampaign,
+        SurveyTemplate,
+    )
+    from pairing.models import Exclusion, MatchRun, MatchSuggestion
+    from participants.models import ImportBatch
+
+    curator = w.users["curator"]
+    member = w.pair.members.first()
+    run = MatchRun.objects.create(programme=w.programme, form=w.pair.form, created_by=curator)
+    indicator = Indicator.objects.create(programme=w.programme, group="result", number=1,
+                                         name="Показатель", unit="%", baseline_year=2024)
+    fact = IndicatorFact(indicator=indicator, year=2024, value=50, entered_by=curator)
+    fact.evidence.save("evidence.pdf", ContentFile(b"%PDF-1.4"), save=False)
+    fact.save()
+    template = SurveyTemplate.objects.create(organisation=w.org, title="Анкета",
+                                             audience="mentee")
+    batch = ImportBatch(organisation=w.org, created_by=curator, original_name="list.csv")
+    batch.file.save("list.csv", ContentFile("ФИО\n".encode()), save=False)
+    batch.save()
+    return {
+        "member": member,
+        "run": run,
+        "suggestion": MatchSuggestion.objects.create(
+            run=run, mentor=w.pair.mentor, mentee=member.mentee, request=w.request_),
+        "exclusion": Exclusion.objects.create(programme=w.programme, mentor=w.pair.mentor,
+                                              mentee=member.mentee),
+        "indicator": indicator,
+        "fact": fact,
+        "report": Report.objects.create(programme=w.programme, year=2024, requested_by=curator),
+        "template": template,
+        "campaign": SurveyCampaign.objects.create(
+            programme=w.programme, template=template, year=2024, audience="mentee",
+            kind="entry", deadline=dt.date(2030, 1, 1), created_by=curator),
+        "import": batch,
+    }
 
 
 def _status(client: Client, url: str) -> int:
