@@ -69,8 +69,8 @@ def test_permission_matrix(world: World, batch: ImportBatch, view: str, role: st
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("role", "expected"), zip(
-    ROLES, (302, 302, 403, 302, 404, 404, 404, 404, 404), strict=True))
+@pytest.mark.parametrize(("role", "expected"), list(zip(
+    ROLES, (302, 302, 403, 302, 404, 404, 404, 404, 404), strict=True)))
 def test_confirm_permission_matrix(world: World, batch: ImportBatch, role: str,
                                    expected: int) -> None:
     url = reverse("participants:import_confirm", args=[batch.pk])
