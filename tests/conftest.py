@@ -108,8 +108,11 @@ def world(db: None) -> World:
     MemberFactory(mentorship=foreign_pair)
 
     users = {key: person.user for key, person in people.items()}
-    users["admin"] = UserFactory(username="admin", is_superuser=True, is_staff=True)
-    users["coordinator"] = UserFactory(username="coordinator")
+    # Names no fake person can have, so "no person's name on the page" tests are exact.
+    users["admin"] = UserFactory(username="admin", is_superuser=True, is_staff=True,
+                                 first_name="Админ", last_name="Системный")
+    users["coordinator"] = UserFactory(username="coordinator", first_name="Координатор",
+                                       last_name="Региональный")
     RegionalCoordinator.objects.create(user=users["coordinator"], region=region)
     return World(org=org, other_org=other_org, programme=programme,
                  other_programme=other_programme, users=users, people=people, pair=pair,
