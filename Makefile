@@ -36,7 +36,7 @@ $(INSTALLED): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]"
 	@touch $@
 
-install: $(INSTALLED) ## Create .venv and install the project with dev tools
+install: $(INSTALLED) .env ## Create .venv, install the project with dev tools, write .env
 
 # A local .env with a random SECRET_KEY; never overwritten once it exists.
 .env: | $(PY)
