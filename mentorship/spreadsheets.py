@@ -15,6 +15,10 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.http import Http404, HttpResponse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 Cell = str | int | float | Decimal | dt.date | dt.datetime | None
@@ -80,3 +84,20 @@ def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence[Any]], *,
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = "text/csv; charset=utf-8"
+EXPORT_FORMATS = ("xlsx", "csv")
+
+
+def spreadsheet_response(*, headers: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str,
+                         name: str) -> HttpResponse:
+    """An xlsx or csv download named `<name>-<date>.<fmt>`, formula-safe. An unknown format
+    is a 404 (it comes from the URL)."""
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    stamp = timezone.localdate().strftime("%Y-%m-%d")
+    data = write_xlsx(headers, rows, title=name) if fmt == "xlsx" else write_csv(headers, rows)
+    return HttpResponse(data, content_type=XLSX_TYPE if fmt == "xlsx" else CSV_TYPE, headers={
+        "Content-Disposition": content_disposition_header(True, f"{name}-{stamp}.{fmt}")})

@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_scopes import scope
 
-from mentorship.spreadsheets import write_xlsx
+from mentorship.spreadsheets import spreadsheet_response
 from mentorship.types import AppRequest
 
 from .models import SurveyAnswer, SurveyCampaign, SurveyInvitation, SurveyQuestion
@@ -234,14 +234,8 @@ def campaign_export(request: AppRequest, pk: int) -> HttpResponse:
 
         messages.warning(request, TOO_FEW_TO_EXPORT % {"count": MIN_RESPONDENTS})
         return redirect("monitoring:survey_campaign", campaign.pk)
-    content = write_xlsx(headers, rows, title=_("Answers"))
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    response["Content-Disposition"] = (
-        f'attachment; filename="survey-{campaign.pk}-{stamp}.xlsx"')
-    return response
+    return spreadsheet_response(headers=headers, rows=rows, fmt="xlsx",
+                                name=f"survey-{campaign.pk}")
 
 
 @login_required

@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mentorship.spreadsheets import write_xlsx
+from mentorship.spreadsheets import spreadsheet_response
 from mentorship.types import AppRequest
 from programmes.models import Region
 
@@ -59,7 +59,6 @@ from .services import (
 PAGE_SIZE = 50
 REPORTS_PAGE_SIZE = 20
 HISTORY_PAGE_SIZE = 20
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _attach(form: FactForm | HeadcountForm | RegionalPlanForm | ReportForm,
@@ -91,11 +90,8 @@ def indicator_export(request: AppRequest, programme_pk: int) -> HttpResponse:
     lines = indicator_lines(programme=programme, year=programme_default_year(programme),
                             sparklines=False)
     headers, rows = indicator_export_rows(programme=programme, lines=lines)
-    content = write_xlsx(headers, rows, title=_("Indicators"))
-    response = HttpResponse(content, content_type=XLSX)
-    filename = f"indicators-{programme.start_year}-{programme.end_year}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return spreadsheet_response(headers=headers, rows=rows, fmt="xlsx",
+                                name=f"indicators-{programme.start_year}-{programme.end_year}")
 
 
 # --------------------------------------------------------------------------- indicator

@@ -3,7 +3,7 @@ requests, filtered as on screen, for the programme's director, curators and admi
 
 Headers are the models' own verbose names, so this module adds no text of its own to the
 app's catalogue. Files go through `mentorship.spreadsheets` (formula-safe; CSV for Russian
-Excel) via `participants.views.spreadsheet_response`.
+Excel) via `mentorship.spreadsheets.spreadsheet_response`.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils.text import capfirst
 
+from mentorship.spreadsheets import spreadsheet_response
 from mentorship.types import AppRequest
 from participants.models import Person
-from participants.views import spreadsheet_response
 from programmes.permissions import programme_get_for_user
 
 from .forms import MentorshipFilterForm, RequestFilterForm

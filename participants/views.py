@@ -13,12 +13,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mentorship.spreadsheets import write_csv, write_xlsx
+from mentorship.spreadsheets import XLSX_TYPE, spreadsheet_response
 from mentorship.types import AppRequest
 from programmes.permissions import programme_get_for_user
 
@@ -43,9 +42,6 @@ from .services import (
     import_batch_start_preview,
 )
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV_TYPE = "text/csv; charset=utf-8"
-EXPORT_FORMATS = ("xlsx", "csv")
 IMPORT_PAGE_SIZE = 20
 IMPORT_ROWS_PAGE_SIZE = 50
 
@@ -73,18 +69,6 @@ def person_detail(request: AppRequest, pk: int) -> HttpResponse:
         "roles": list(roles),
         "consents": list(person.consents.order_by("-signed_on")),
     })
-
-
-def spreadsheet_response(*, headers: list[str], rows: object, fmt: str, name: str
-                         ) -> HttpResponse:
-    """An xlsx or csv download, formula-safe (mentorship.spreadsheets)."""
-    if fmt not in EXPORT_FORMATS:
-        raise Http404
-    stamp = timezone.localdate().strftime("%Y-%m-%d")
-    data = (write_xlsx(headers, rows, title=name) if fmt == "xlsx"  # type: ignore[arg-type]
-            else write_csv(headers, rows))  # type: ignore[arg-type]
-    return HttpResponse(data, content_type=XLSX_TYPE if fmt == "xlsx" else CSV_TYPE, headers={
-        "Content-Disposition": content_disposition_header(True, f"{name}-{stamp}.{fmt}")})
 
 
 @login_required

@@ -39,3 +39,17 @@ def test_xlsx_cells_are_text_not_formulas() -> None:
     # XML stores a carriage return as a line feed; the apostrophe is what matters.
     assert values == ["'" + v.replace("\r", "\n") for v in DANGEROUS]
     assert all(cell.data_type != "f" for row in sheet.iter_rows(min_row=2) for cell in row)
+
+
+def test_download_response_names_the_file_and_refuses_unknown_formats() -> None:
+    from django.http import Http404
+
+    from mentorship.spreadsheets import spreadsheet_response
+
+    response = spreadsheet_response(headers=["ФИО"], rows=[["Иванов"]], fmt="csv",
+                                    name="участники")
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    assert response.content.decode("utf-8-sig").splitlines() == ["ФИО", "Иванов"]
+    with pytest.raises(Http404):
+        spreadsheet_response(headers=[], rows=[], fmt="exe", name="x")
