@@ -62,7 +62,7 @@ check: $(INSTALLED) ## Missing migrations, Django system checks, untranslated or
 	$(MANAGE) check
 	$(PY) scripts/check_translations.py
 
-APPS := mentorship programmes participants pairing monitoring
+APPS := mentorship programmes participants pairing monitoring cycle privacy
 
 messages: $(INSTALLED) ## Update each app's locale/ru catalogue and compile them
 	@set -e; for app in $(APPS); do \

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "participants",
     "pairing",
     "monitoring",
+    "cycle",
+    "privacy",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -33,6 +33,8 @@ urlpatterns = [
     path("", include("participants.urls")),
     path("", include("pairing.urls")),
     path("", include("monitoring.urls")),
+    path("", include("cycle.urls")),
+    path("", include("privacy.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # Every app keeps its own catalogue (parallel work on two apps never rewrites one file).
-APPS = ("mentorship", "programmes", "participants", "pairing", "monitoring")
+APPS = ("mentorship", "programmes", "participants", "pairing", "monitoring", "cycle", "privacy")
 REQUIRED_CATALOGUES = tuple(Path(app) / "locale/ru/LC_MESSAGES/django.po" for app in APPS)
 DOMAINS = ("django.po", "djangojs.po")
 CONTEXT_SEPARATOR = "\x04"
