@@ -9,9 +9,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     DJANGO_SETTINGS_MODULE=mentorship.settings
 
-# WeasyPrint needs Pango; DejaVu carries Cyrillic for the PDF reports.
+# WeasyPrint needs Pango; DejaVu carries Cyrillic for the PDF reports; the backup service
+# runs pg_dump and pg_restore (the client must not be older than the PostgreSQL 16 server).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+       postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
@@ -26,8 +28,8 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
 COPY . .
 
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin app \
-    && mkdir -p /app/staticfiles /data/media \
-    && chown -R app:app /app/staticfiles /data/media
+    && mkdir -p /app/staticfiles /data/media /data/backups \
+    && chown -R app:app /app/staticfiles /data/media /data/backups
 
 USER app
 EXPOSE 8000

@@ -20,9 +20,36 @@ app.autodiscover_tasks(["monitoring"], related_name="survey_tasks")
 
 # Periodic tasks (Celery beat). Later capabilities add their entries here.
 app.conf.beat_schedule = {
+    # Pairs' work: the curators' digest (sent on each programme's digest weekday, Monday
+    # by default; the task runs daily and claims one letter per curator and week) and
+    # reminders to mentors with no recent meeting (at most once a week each).
+    "cycle-curator-digests": {
+        "task": "cycle.tasks.curator_digests_task",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "cycle-mentor-reminders": {
+        "task": "cycle.tasks.mentor_reminders_task",
+        "schedule": crontab(hour=9, minute=30),
+    },
     # Surveys: reminders two days before the deadline, closing expired campaigns.
     "survey-remind": {
         "task": "monitoring.survey_tasks.survey_remind",
         "schedule": crontab(hour=9, minute=0),
+    },
+    # Personal data: anonymise after a revoked consent's legal period and past retention.
+    "people-anonymise-due": {
+        "task": "participants.tasks.people_anonymise_due_task",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    # Monitoring: the figures behind dashboards and regional roll-ups, computed ahead of
+    # their visitors for the new day and after imports (cheap when nothing changed).
+    "monitoring-snapshots-warm": {
+        "task": "monitoring.snapshots_warm",
+        "schedule": crontab(minute="*/10"),
+    },
+    # Roadmap: the execution records of the new academic year (1 September; idempotent).
+    "roadmap-executions-ensure": {
+        "task": "programmes.activity_executions_ensure",
+        "schedule": crontab(hour=5, minute=0, day_of_month="1", month_of_year="9"),
     },
 }

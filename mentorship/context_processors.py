@@ -45,7 +45,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items: list[Item] = [(str(_("Home")), home)]
     if access.is_admin:
         items += [
-            (str(_("Users")), reverse("user_list")),
+            (str(_("Users")), [
+                (str(_("Users")), reverse("user_list")),
+                (str(_("Login lockouts")), reverse("lockout_list")),
+            ]),
             (str(_("Organisations")), reverse("organisation_list")),
             (str(_("Programmes")), reverse("programme_list")),
             (str(IMPORT_NAV_TITLE), reverse("participants:import_list")),
@@ -59,7 +62,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if access.is_staff_of_organisation:
             curator = access.has(roles.CURATOR)
             people: list[Link] = [
-                (str(_("Participants")), reverse("participants:list", args=[pk]))]
+                (str(_("Participants")), reverse("participants:list", args=[pk])),
+                (str(_("Consents")), reverse("participants:consent_register", args=[pk]))]
             pairs: list[Link] = []
             if curator:
                 people += [
@@ -70,8 +74,18 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 pairs.append((str(_("Matching")), reverse("pairing:board", args=[pk])))
             pairs.append((str(_("Pairs and groups")),
                           reverse("pairing:mentorship_list", args=[pk])))
+            pairs.append((str(_("Pairs at risk")), reverse("cycle:risk", args=[pk])))
+            pairs.append((str(_("Best mentors")), reverse("cycle:best_mentors", args=[pk])))
+            if curator:
+                pairs.append((str(_("Finished mentees")),
+                              reverse("pairing:invite_list", args=[pk])))
             items += [
-                (str(_("Programme")), reverse("programme_detail", args=[pk])),
+                (str(_("Programme")), [
+                    (str(_("The year")), reverse("cycle:year", args=[pk])),
+                    (str(_("Programme and its versions")),
+                     reverse("programme_detail", args=[pk])),
+                    (str(_("Roadmap execution")), reverse("programmes:roadmap", args=[pk])),
+                ]),
                 (str(_("Participants")), people),
                 (str(_("Pairs and groups")), pairs),
                 (str(_("Monitoring")), [
@@ -88,6 +102,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             if pk in access.programme_ids(roles.MENTEE):
                 items.append((str(_("My request")),
                               reverse("pairing:my_requests", args=[pk])))
+    if access.is_admin or access.has(roles.DIRECTOR):
+        items.append((str(_("Personal data")), [
+            (str(_("Audit trail")), reverse("privacy:audit")),
+            (str(_("Subject requests")), reverse("privacy:request_list")),
+            (str(_("Incidents")), reverse("privacy:incident_list")),
+        ]))
     nav_items = _mark_active(items, request.path, home)
     role = access.primary_role
     return {

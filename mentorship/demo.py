@@ -54,6 +54,7 @@ from participants.models import (
     Specialty,
     StudyGroup,
 )
+from participants.selectors import consent_required_signer
 from programmes.models import (
     MentoringForm,
     Organisation,
@@ -664,8 +665,11 @@ class _Builder:
                               number=f"{signed.year}/{len(self.consents) + 1:04d}",
                               recorded_by=self.curator_user)
             if person.age_on(signed) is not None and person.age_on(signed) < 18:
-                consent.signer = self.rng.choice((Consent.Signer.REPRESENTATIVE,
-                                                  Consent.Signer.BOTH))
+                # The draw keeps the random sequence (and so the rest of the demo) as it
+                # was; the signer itself follows the age bands (CONSENT_AGE_BANDS).
+                self.rng.choice((Consent.Signer.REPRESENTATIVE, Consent.Signer.BOTH))
+                consent.signer = consent_required_signer(birth_date=person.birth_date,
+                                                         on=signed)
                 consent.representative_name = self.rng.choice(p.parents)
             self.consents.append(consent)
 
@@ -944,11 +948,109 @@ def _load(*, scale: Scale, today: dt.date, say: Callable[[str], None]) -> DemoSu
         build_org2(builder, org2, programme2)
         say("Пары, группы, планы и встречи…")
         save(builder)
+        consents_demo(org1, programme1, users["curator"], today)
     link_users(users, special)
     from monitoring.surveys.demo import surveys_demo_load
 
     surveys_demo_load(programmes=[programme1, programme2], today=today)
+    say("Исполнение дорожной карты и утверждённая версия программы…")
+    roadmap_demo(programme1, curator=users["curator"], director=users["director"], today=today)
+    say("Пары в группе риска…")
+    pairs_at_risk_demo(programme1, mentor_user=users["mentor"], today=today)
+    say("Лучшие наставники и поощрения…")
+    recognition_demo(programme1)
     return DemoSummary(created=created, counts=count(org1, org2, programme1, programme2))
+
+
+# Evidence links of the roadmap demo: the college's site, where orders and reports are posted.
+ROADMAP_EVIDENCE = "https://pgt.example/nastavnichestvo/{year}/{number}"
+
+
+def roadmap_demo(programme: Programme, *, curator: User, director: User,
+                 today: dt.date) -> None:
+    """Execution records of the reference programme for every year, with a realistic mix:
+    past years done with evidence links (a few done late); the current year mostly done,
+    one activity still in progress and two overdue. Then version 1 approved by the director
+    (only if the programme has no version yet). Idempotent: a record is filled only while it
+    is untouched (planned, no comment), and the same way every time."""
+    from monitoring.plans import indicator_plans_snapshot
+    from programmes.models import ActivityExecution, ProgrammeVersion
+    from programmes.roadmap import academic_year_for, activity_due_on
+    from programmes.services import activity_executions_ensure, programme_version_approve
+
+    current = academic_year_for(programme.years, today)
+    for year in programme.years:
+        activity_executions_ensure(programme=programme, academic_year=year)
+    executions = list(ActivityExecution.objects.filter(
+        activity__programme=programme, status=ActivityExecution.Status.PLANNED, comment="",
+    ).select_related("activity").order_by("academic_year", "activity__position"))
+    current_rows = [e for e in executions if e.academic_year == current]
+    overdue = {e.pk for e in current_rows[-2:]}
+    in_progress = {e.pk for e in current_rows[-3:-2]}
+    updated = []
+    for execution in executions:
+        if execution.pk in overdue:
+            continue
+        activity = execution.activity
+        due = activity_due_on(execution.academic_year, list(activity.months))
+        rng = random.Random(f"{activity.number}/{execution.academic_year}")  # noqa: S311
+        if execution.pk in in_progress:
+            execution.status = ActivityExecution.Status.IN_PROGRESS
+            execution.comment = "Работа продолжается, итоги — к концу учебного года."
+        else:
+            late = rng.random() < 0.1
+            done_on = due + dt.timedelta(days=rng.randint(3, 20)) if late \
+                else due - dt.timedelta(days=rng.randint(0, 20))
+            execution.status = ActivityExecution.Status.DONE
+            execution.done_on = min(done_on, today)
+            execution.evidence_link = ROADMAP_EVIDENCE.format(year=execution.academic_year,
+                                                              number=activity.number)
+            execution.comment = "Выполнено с опозданием." if late else "Выполнено."
+        execution.responsible = curator
+        updated.append(execution)
+    ActivityExecution.objects.bulk_update(
+        updated, ["status", "done_on", "evidence_link", "comment", "responsible"])
+    if not ProgrammeVersion.objects.filter(programme=programme).exists():
+        person = Person.objects.filter(user=director).first()
+        approved_on = programme.approved_on
+        version = programme_version_approve(
+            programme=programme, acting_user=director,
+            approver_name=programme.approved_by or (person.short_name if person else ""),
+            approver_position=programme.approved_position,
+            extra={"indicator_plans": indicator_plans_snapshot(programme=programme)})
+        if approved_on is not None:
+            # Version 1 is the programme as the seed approved it, on the seed's date (a plain
+            # update: the reference data applied on the next load must find nothing to change).
+            at = timezone.make_aware(dt.datetime.combine(approved_on, dt.time(10, 0)))
+            ProgrammeVersion.objects.filter(pk=version.pk).update(approved_at=at)
+            Programme.objects.filter(pk=programme.pk).update(approved_on=approved_on)
+
+
+def consents_demo(organisation: Organisation, programme: Programme, curator: User,
+                  today: dt.date) -> None:
+    """Consent cases to show (run once, when the demo people are created): in the first
+    study group three students without a consent, one of them with an open request (the
+    browser test prints the group's forms and records that one's consent), and two mentees
+    of active pairs who revoked theirs three days ago (flagged for the curator)."""
+    waiting = (Person.objects.filter(
+        organisation=organisation, study_group__isnull=False,
+        roles__programme=programme, roles__requests__status=MentorshipRequest.Status.OPEN)
+        .select_related("study_group").order_by("study_group__name", "pk").first())
+    if waiting is not None:
+        group_mates = list(Person.objects.filter(study_group=waiting.study_group)
+                           .exclude(pk=waiting.pk).exclude(user__isnull=False)
+                           .exclude(roles__memberships__is_active=True)
+                           .order_by("pk").values_list("pk", flat=True)[:2])
+        Consent.objects.filter(person_id__in=[waiting.pk, *group_mates]).delete()
+    revoking = list(Person.objects.filter(
+        organisation=organisation, user__isnull=True, roles__programme=programme,
+        roles__memberships__is_active=True,
+        roles__memberships__mentorship__status=Mentorship.Status.ACTIVE)
+        .exclude(pk=getattr(waiting, "pk", None)).distinct().order_by("pk")[:2])
+    revoked_on = today - dt.timedelta(days=3)
+    Consent.objects.filter(person__in=revoking, revoked_on__isnull=True,
+                           signed_on__lte=revoked_on).update(revoked_on=revoked_on,
+                                                             revoked_by=curator)
 
 
 def seed_002_programme(organisation: Organisation) -> Programme:
@@ -1399,3 +1501,85 @@ def count(org1: Organisation, org2: Organisation, programme1: Programme,
         "пользователи": User.objects.filter(
             username__in=[login.username for login in DEMO_LOGINS]).count(),
     }
+
+
+# --------------------------------------------------------------------------- pairs at risk
+
+
+AT_RISK_TASK = "Подготовить отчёт о стажировке на предприятии"
+AT_RISK_FIT_COMMENT = "Нам трудно найти общее время, хотелось бы наставника из своей группы."
+
+
+def recognition_demo(programme: Programme) -> None:
+    """The curator's choice of the best mentors of the population year (the top three by
+    the data, cycle.recognition) and a bonus by the director's order for the first of them.
+    Idempotent: rows are found or created by mentor, year and kind."""
+    from cycle.recognition import best_mentors
+
+    year = POPULATION_YEAR
+    for result in best_mentors(programme=programme, year=year)[:3]:
+        Recognition.objects.get_or_create(role=result.role, year=year,
+                                          kind=Recognition.Kind.BEST_MENTOR)
+        if result.rank == 1:
+            Recognition.objects.get_or_create(
+                role=result.role, year=year, kind=Recognition.Kind.BONUS,
+                defaults={"order_number": "112-к", "order_date": dt.date(year + 1, 9, 2),
+                          "given_on": dt.date(year + 1, 9, 2),
+                          "note": "Стимулирующая выплата лучшему наставнику года"})
+
+
+def pairs_at_risk_demo(programme: Programme, *, mentor_user: User, today: dt.date) -> None:
+    """A few active pairs at risk for each reason (cycle.risk), idempotently: the demo
+    mentor's first active pair has had no meeting for four weeks; another pair has an overdue
+    plan task; a third mentee said after a meeting it is not a good fit; a fourth mentee gave
+    a low score in a named pulse survey."""
+    from monitoring.models import (
+        SurveyAnswer,
+        SurveyCampaign,
+        SurveyInvitation,
+        SurveyResponse,
+        SurveyTemplate,
+    )
+
+    four_weeks_ago = today - dt.timedelta(weeks=4)
+    active = (Mentorship.objects.filter(programme=programme, status=Mentorship.Status.ACTIVE,
+                                        started_on__lte=four_weeks_ago)
+              .order_by("started_on", "pk"))
+    own = active.filter(mentor__person__user=mentor_user).first()
+    if own is not None:
+        Meeting.objects.filter(mentorship=own, held_on__gt=four_weeks_ago).delete()
+    others = list(active.exclude(mentor__person__user=mentor_user)
+                  .filter(members__is_active=True).distinct()[:3])
+    if len(others) < 3:
+        return
+    overdue_pair, fit_pair, survey_pair = others
+    PlanItem.objects.get_or_create(
+        mentorship=overdue_pair, title=AT_RISK_TASK,
+        defaults={"kind": PlanItem.Kind.TASK, "due_on": today - dt.timedelta(days=10),
+                  "position": 99})
+    first = Meeting.objects.filter(mentorship=fit_pair).order_by("held_on", "pk").first()
+    if first is not None and not Meeting.objects.filter(mentorship=fit_pair,
+                                                        not_a_good_fit=True).exists():
+        first.not_a_good_fit, first.not_a_good_fit_comment = True, AT_RISK_FIT_COMMENT
+        first.save(update_fields=["not_a_good_fit", "not_a_good_fit_comment"])
+    template = (SurveyTemplate.objects.filter(audience="mentee",
+                                              questions__is_satisfaction=True)
+                .distinct().order_by("pk").first())
+    if template is None:
+        return
+    year = today.year if today.month >= 9 else today.year - 1
+    campaign, created = SurveyCampaign.objects.get_or_create(
+        programme=programme, template=template, year=year, audience="mentee",
+        kind=SurveyCampaign.Kind.PULSE, anonymous=False,
+        defaults={"deadline": today - dt.timedelta(days=3),
+                  "status": SurveyCampaign.Status.CLOSED})
+    if not created:
+        return
+    mentee = survey_pair.members.filter(is_active=True).order_by("pk").first().mentee
+    invitation = SurveyInvitation.objects.create(campaign=campaign, respondent=mentee)
+    response = SurveyResponse.objects.create(
+        invitation=invitation, status=SurveyResponse.Status.SUBMITTED,
+        submitted_at=_at(today - dt.timedelta(days=4), 15))
+    SurveyAnswer.objects.bulk_create(
+        [SurveyAnswer(response=response, question=q, scale_value=3)
+         for q in template.questions.filter(is_satisfaction=True)])

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -14,3 +16,40 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("Login")
         self.fields["password"].label = _("Password")
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's form; its labels and the validators' messages come in Russian from Django's
+    own catalogue."""
+
+
+class SetPasswordForm(auth_forms.SetPasswordForm):
+    pass
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("E-mail")
+        self.fields["email"].help_text = _(
+            "The address given in your account. If it is not known to the product, ask the "
+            "administrator to reset your password.")
+
+
+class LockoutReleaseForm(forms.Form):
+    username = forms.CharField(required=False, max_length=255)
+    ip_address = forms.GenericIPAddressField()
+
+
+class OTPResetForm(forms.Form):
+    username = forms.CharField(label=_("Login"), max_length=150)
+
+
+class OTPTokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("Code from the app"), min_length=6, max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
+                                      "autofocus": True, "pattern": "[0-9 ]*"}),
+        error_messages={"required": _("Enter the six-digit code from the app."),
+                        "min_length": _("Enter the six-digit code from the app.")},
+    )

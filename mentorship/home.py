@@ -7,19 +7,21 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Count
+from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from cycle.risk import risk_count
 from monitoring.forms import YearFilterForm
 from monitoring.selectors import (
     programme_dashboard,
     programme_default_year,
-    region_overview,
     region_rollup,
     region_years,
 )
 from monitoring.surveys.selectors import invitations_open_for_person
 from pairing.models import Mentorship, MentorshipRequest
 from pairing.selectors import mentorship_counts_by_form, mentorship_list_for_user
+from participants.consent_selectors import consent_flagged_count
 from participants.models import Person
 from participants.selectors import person_counts_for_programme
 from programmes.models import Organisation, Programme, Region
@@ -56,6 +58,9 @@ def _staff(user: User, access: Access) -> dict[str, Any]:
             programme=programme, status=MentorshipRequest.Status.OPEN).count(),
         "active_mentorships": Mentorship.objects.filter(
             programme=programme, status=Mentorship.Status.ACTIVE).count(),
+        "at_risk": risk_count(programme=programme),
+        "consent_flagged": consent_flagged_count(programme=programme,
+                                                 on=timezone.localdate()),
     }
 
 
@@ -87,11 +92,11 @@ def _director(user: User, access: Access) -> dict[str, Any]:
 def _coordinator(user: User, access: Access) -> dict[str, Any]:
     """The regional roll-up for the current year: aggregates only."""
     region = Region.objects.get(pk=access.region_id)
-    rows = region_overview(region=region)
     selectable = region_years(region=region)
     year = selectable[-1]
-    return {"region": region, "organisations": rows,
-            "rollup": region_rollup(region=region, year=year, selectable_years=selectable),
+    rollup = region_rollup(region=region, year=year, selectable_years=selectable)
+    rows = rollup.overview
+    return {"region": region, "organisations": rows, "rollup": rollup,
             "year_form": YearFilterForm(initial={"year": year}, years=selectable),
             "totals": {"people": sum(r.people for r in rows),
                        "mentorships": sum(r.mentorships for r in rows),
@@ -112,4 +117,10 @@ def home_context(*, user: User, access: Access) -> tuple[str | None, dict[str, A
     role = access.primary_role
     if role is None:
         return None, {}
-    return role, HOME_BUILDERS[role](user, access)
+    context = HOME_BUILDERS[role](user, access)
+    if role in (roles.ADMIN, roles.DIRECTOR):
+        from privacy.selectors import privacy_home_warnings
+
+        context["privacy"] = privacy_home_warnings(
+            organisation_id=None if role == roles.ADMIN else access.organisation_id)
+    return role, context

@@ -45,3 +45,67 @@ class SecurityHeadersMiddleware:
             response["Content-Security-Policy"] = policy
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
+
+
+class SessionLimitMiddleware:
+    """Ends a session idle longer than SESSION_IDLE_MINUTES or older than SESSION_MAX_HOURS
+    (a shared computer in a classroom must not stay logged in). The idle limit is also the
+    cookie's age, renewed on every request (SESSION_SAVE_EVERY_REQUEST); the times kept in
+    the session make both limits hold whatever the session backend."""
+
+    LAST_SEEN_KEY = "last_seen"
+    STARTED_KEY = "login_at"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        import time
+
+        from django.contrib import messages
+        from django.contrib.auth import logout
+        from django.shortcuts import redirect
+        from django.utils.translation import gettext as _
+
+        if request.user.is_authenticated:
+            now = int(time.time())
+            session = request.session
+            last_seen = session.get(self.LAST_SEEN_KEY, now)
+            started = session.setdefault(self.STARTED_KEY, now)
+            idle = now - last_seen > settings.SESSION_IDLE_MINUTES * 60
+            too_old = now - started > settings.SESSION_MAX_HOURS * 3600
+            if idle or too_old:
+                logout(request)
+                messages.info(request, _("Your session has ended after a period of "
+                                         "inactivity. Please log in again."))
+                if request.method == "GET" and not request.headers.get("HX-Request"):
+                    from django.contrib.auth.views import redirect_to_login
+
+                    return redirect_to_login(request.get_full_path())
+                return redirect("login")
+            session[self.LAST_SEEN_KEY] = now
+        return self.get_response(request)
+
+
+class OTPStepMiddleware:
+    """Holds a session that owes the second login step (mentorship.otp) on that step's page:
+    every other page redirects there, except logging out and static files. Reads only the
+    session, so it costs no query."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.contrib.auth.views import redirect_to_login
+        from django.urls import reverse
+
+        from .otp import STEP_ENROL, otp_step_pending
+
+        step = otp_step_pending(request) if request.user.is_authenticated else None
+        if step:
+            target = reverse("otp_enrol") if step == STEP_ENROL else reverse("otp_verify")
+            allowed = {target, reverse("logout"), reverse("health")}
+            if request.path not in allowed and not request.path.startswith(
+                    settings.STATIC_URL):
+                return redirect_to_login(request.get_full_path(), target)
+        return self.get_response(request)

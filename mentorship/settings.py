@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "axes",
+    "auditlog",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -72,9 +75,17 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Logs out a session idle past SESSION_IDLE_MINUTES or older than SESSION_MAX_HOURS, and
+    # holds a user who owes the second login step (one-time code) on that step's page.
+    "mentorship.middleware.SessionLimitMiddleware",
+    "mentorship.middleware.OTPStepMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "mentorship.middleware.ScopeMiddleware",
+    # Couples audit-log entries (django-auditlog) to the request's user and address, and
+    # records every file download (exports, scans, reports) in the audit log.
+    "auditlog.middleware.AuditlogMiddleware",
+    "privacy.middleware.DownloadAuditMiddleware",
     # Last, as django-axes requires: it turns a lockout into its response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -91,6 +102,17 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)  # hours
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "mentorship.auth_views.lockout_response"
+# The looser limit per address alone (any usernames), checked by this handler.
+AXES_HANDLER = "mentorship.lockout.AddressAwareHandler"
+LOGIN_ADDRESS_FAILURE_LIMIT: int = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=50)
+# Password reset requests allowed from one address per hour (the form sends e-mail).
+PASSWORD_RESET_ADDRESS_LIMIT: int = env.int("PASSWORD_RESET_ADDRESS_LIMIT", default=5)
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for one day
+# Second login step with a one-time code (TOTP app): optional for admins and directors;
+# the roles listed here (comma-separated: admin,director) must enrol before working.
+OTP_REQUIRED_FOR: list[str] = env.list("OTP_REQUIRED_FOR", default=[])
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Наставничество")
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 AXES_ENABLED: bool = env.bool("AXES_ENABLED", default=True)
 
@@ -142,6 +164,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/Moscow"
+# Redis redelivers a task whose worker died without acknowledging it after this many
+# seconds. It must exceed the longest task (a task still running past it would run twice);
+# the killed-worker test sets a few seconds so the redelivery comes quickly.
+CELERY_VISIBILITY_TIMEOUT: int = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -194,11 +221,18 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL: str = env.str("DEFAULT_FROM_EMAIL",
                                   default="Наставничество <noreply@localhost>")
+# The site's public address, for links in e-mails sent by background tasks (digests,
+# reminders), which have no request to take it from.
+SITE_URL: str = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+# A session ends after SESSION_IDLE_MINUTES without a request (the cookie's age is renewed
+# on every request) and, however active, SESSION_MAX_HOURS after the login.
+SESSION_IDLE_MINUTES: int = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_MAX_HOURS: int = env.int("SESSION_MAX_HOURS", default=12)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -224,9 +258,28 @@ if HTTPS:
     SECURE_HSTS_PRELOAD = True
     SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 
+# Backups (`manage.py backup` / `restore`): where they are written and how many are kept.
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(BASE_DIR / "backups")))
+BACKUP_KEEP: int = env.int("BACKUP_KEEP", default=14)
+
 # Product settings.
 IMPORT_MAX_ROWS: int = env.int("IMPORT_MAX_ROWS", default=50_000)
 IMPORT_MAX_BYTES: int = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+# Audit (django-auditlog): models are registered in privacy/apps.py. The plain manager,
+# not the organisation-scoped one, reads the old row (tasks and commands have no scope).
+AUDITLOG_USE_BASE_MANAGER = True
+AUDITLOG_STORE_JSON_CHANGES = True
+AUDITLOG_USE_FK_STRING_REPRESENTATION = True
+# Subject requests are answered within this many working days (152-ФЗ, art. 14, 20, 21).
+PRIVACY_REQUEST_WORKING_DAYS: int = env.int("PRIVACY_REQUEST_WORKING_DAYS", default=10)
+# Consent age bands "A,B": under A a parent or legal representative signs; from A to B-1 the
+# person and a parent both sign; from B the person alone.
+CONSENT_AGE_BANDS: tuple[int, int] = tuple(  # type: ignore[assignment]
+    env.list("CONSENT_AGE_BANDS", cast=int, default=[14, 18]))[:2]
+# Days after a revocation before the person's data is anonymised (152-ФЗ, art. 21 p. 5).
+CONSENT_REVOKED_ERASE_DAYS: int = env.int("CONSENT_REVOKED_ERASE_DAYS", default=30)
+# People who left the organisation more than this many years ago are anonymised.
+RETENTION_YEARS: int = env.int("RETENTION_YEARS", default=5)
 # Demo data (fixed logins, password "demo") is refused by a production deployment.
 DEMO_DATA_ALLOWED: bool = env.bool("DEMO_DATA_ALLOWED", default=not HTTPS)
 

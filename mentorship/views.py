@@ -3,22 +3,31 @@ monitoring), users and organisations for admins, health and error pages."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from monitoring.plans import indicator_plans_snapshot
 from monitoring.selectors import indicator_table_for_programme
-from programmes.models import Organisation
-from programmes.permissions import programme_get_for_user
-from programmes.selectors import programme_get_detail, programme_list_for_user
+from programmes.forms import ApproveForm
+from programmes.models import Organisation, Programme
+from programmes.permissions import programme_get_for_approval, programme_get_for_user
+from programmes.selectors import (
+    programme_get_detail,
+    programme_list_for_user,
+    programme_version_info,
+)
+from programmes.services import programme_snapshot, programme_version_approve
 
+from . import access as roles
 from .access import access_for
 from .health import health_checks
 from .home import home_context
@@ -48,7 +57,50 @@ def programme_detail(request: AppRequest, pk: int) -> HttpResponse:
     programme = programme_get_for_user(request.user, pk)
     context = programme_get_detail(programme=programme)
     context["indicators"] = indicator_table_for_programme(programme=programme)
+    access = access_for(request.user)
+    staff = access.is_admin or programme.pk in access.programme_ids(roles.DIRECTOR,
+                                                                     roles.CURATOR)
+    context["can_edit"] = access.is_admin or programme.pk in access.programme_ids(
+        roles.CURATOR)
+    context["can_approve"] = access.is_admin or programme.pk in access.programme_ids(
+        roles.DIRECTOR)
+    context["version_info"] = programme_version_info(
+        programme=programme, current=_snapshot(programme) if staff else None)
     return render(request, "programmes/programme_detail.html", context)
+
+
+def _snapshot(programme: Programme) -> dict[str, object]:
+    """The programme's live content with its indicator plans (owned by monitoring)."""
+    return programme_snapshot(
+        programme=programme,
+        extra={"indicator_plans": indicator_plans_snapshot(programme=programme)})
+
+
+@login_required
+def programme_approve(request: AppRequest, pk: int) -> HttpResponse:
+    """The director confirms the current content as a new approved version (POST); a
+    second submit returns the same version."""
+    programme = programme_get_for_approval(request.user, pk)
+    person = getattr(request.user, "person", None)
+    initial = {
+        "approver_name": (person.full_name if person is not None else "")
+        or request.user.get_full_name() or programme.approved_by,
+        "approver_position": (person.position if person is not None else "")
+        or programme.approved_position,
+    }
+    form = ApproveForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        version = programme_version_approve(
+            programme=programme, acting_user=request.user,
+            approver_name=form.cleaned_data["approver_name"],
+            approver_position=form.cleaned_data["approver_position"],
+            extra={"indicator_plans": indicator_plans_snapshot(programme=programme)})
+        messages.success(request, _("Version %(number)s of the programme is approved.") % {
+            "number": version.number})
+        return redirect("programme_detail", programme.pk)
+    info = programme_version_info(programme=programme, current=_snapshot(programme))
+    return render(request, "programmes/programme_approve.html",
+                  {"programme": programme, "form": form, "version_info": info})
 
 
 def _require_admin(request: AppRequest) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from functools import lru_cache
 
 from django.utils.formats import number_format
 from django.utils.html import escape
@@ -74,7 +75,14 @@ def _scale_max(values: Sequence[float]) -> float:
 def sparkline(plan: Sequence[Number | None], fact: Sequence[Number | None], *,
               label: str, width: int = 120, height: int = 32) -> SafeString:
     """Plan (dashed grey) and fact (blue, with dots) over the years; gaps where a value is
-    missing."""
+    missing. Drawn once per set of numbers: a dashboard draws one per indicator on every
+    load, and the numbers rarely change."""
+    return _sparkline(tuple(plan), tuple(fact), str(label), width, height)
+
+
+@lru_cache(maxsize=4096)
+def _sparkline(plan: tuple[Number | None, ...], fact: tuple[Number | None, ...], label: str,
+               width: int, height: int) -> SafeString:
     values = [float(v) for v in (*plan, *fact) if v is not None]
     n = max(len(plan), len(fact), 1)
     low = min([0.0, *values])

@@ -44,7 +44,14 @@ from pairing.models import Mentorship, MentorshipMember, MentorshipRequest
 from participants.models import Person, ProgrammeRole
 from programmes.models import MentoringForm, Organisation, Programme, Region
 
-from .models import Headcount, Indicator, SurveyAnswer, SurveyResponse, SurveyTemplate
+from .models import (
+    Headcount,
+    Indicator,
+    SurveyAnswer,
+    SurveyCampaign,
+    SurveyResponse,
+    SurveyTemplate,
+)
 
 LEARNERS = (Person.Category.STUDENT, Person.Category.PUPIL)
 YOUNG_SPECIALIST_YEARS = 3
@@ -551,6 +558,44 @@ class Figures:
                 if int(first_year) <= y <= int(last_year):
                     counts[y] = counts.get(y, 0) + count
         return result
+
+    @cached_property
+    def survey_stats(self) -> dict[tuple[int, str], tuple[int, int, int]]:
+        """(year, audience) -> (campaigns, people invited, responses submitted)."""
+        with scopes_disabled():
+            rows = (
+                SurveyCampaign.objects.filter(self.programme_q(), year__in=self.years)
+                .values("year", "audience")
+                .annotate(campaigns=Count("pk", distinct=True),
+                          invited=Count("invitations", distinct=True),
+                          submitted=Count("invitations__response", distinct=True,
+                                          filter=Q(invitations__response__status=(
+                                              SurveyResponse.Status.SUBMITTED))))
+                .order_by()
+            )
+            return {(row["year"], row["audience"]):
+                    (row["campaigns"], row["invited"], row["submitted"]) for row in rows}
+
+    @cached_property
+    def organisation_counts(self) -> dict[int, tuple[int, int, int]]:
+        """organisation -> (people on record not anonymised, pairs and groups, active
+        ones): two GROUP BY queries."""
+        with scopes_disabled():
+            people = dict(
+                Person.objects.filter(organisation_id__in=self.organisation_ids,
+                                      anonymised_at__isnull=True)
+                .values_list("organisation_id").annotate(n=Count("pk")).order_by()
+            )
+            mentorships = {
+                row["programme__organisation_id"]: (row["total"], row["active"])
+                for row in Mentorship.objects.filter(self.programme_q())
+                .values("programme__organisation_id")
+                .annotate(total=Count("pk"),
+                          active=Count("pk", filter=Q(status=Mentorship.Status.ACTIVE)))
+                .order_by()
+            }
+        return {org_id: (people.get(org_id, 0), *mentorships.get(org_id, (0, 0)))
+                for org_id in self.organisation_ids}
 
     def organisations_implementing(self, form_id: int, year: int,
                                    organisation_ids: Iterable[int] | None = None) -> int:

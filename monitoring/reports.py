@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from mentorship.pdf import render_pdf
 from participants.models import ProgrammeRole
 from programmes.models import ProgrammeForm
+from programmes.selectors import programme_version_latest
+from programmes.services import PASSPORT_FIELDS
 
 from . import charts
 from .models import Report
@@ -48,9 +50,15 @@ def annual_report_context(*, report: Report) -> dict[str, Any]:
         ).select_related("person").order_by("role", "pk")
     }
     charted = [(line, _chart(line)) for line in dashboard.lines]
+    version = programme_version_latest(programme=programme)
     return {
         "report": report,
         "programme": programme,
+        # The approved version's passport is what the report quotes, not the live draft.
+        "version": version,
+        "passport": version.snapshot["passport"] if version is not None else {
+            name: getattr(programme, name) for name in (*PASSPORT_FIELDS, "start_year",
+                                                        "end_year")},
         "organisation": programme.organisation,
         "year": report.year,
         "dashboard": dashboard,

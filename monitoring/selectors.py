@@ -33,7 +33,7 @@ from programmes.models import (
 )
 from programmes.services import academic_year_months
 
-from . import charts
+from . import charts, snapshots
 from .indicators import (
     FORM_SHARE_PREFIX,
     KIND_COUNT,
@@ -60,8 +60,6 @@ from .models import (
     IndicatorPlan,
     RegionalPlan,
     Report,
-    SurveyCampaign,
-    SurveyResponse,
     SurveyTemplate,
 )
 
@@ -239,7 +237,7 @@ def indicator_lines(*, programme: Programme, year: int, figures: Figures | None 
     each programme year and the selected `year`. Three queries (indicators, plans, entered
     facts) plus the figures the computed indicators need."""
     years = list(programme.years)
-    figures = figures or Figures.for_programme(programme)
+    figures = figures or snapshots.programme_figures(programme)
     if indicators is None:
         indicators = list(Indicator.objects.filter(programme=programme)
                           .order_by("group", "number"))
@@ -404,26 +402,14 @@ def forms_chart(rows: list[FormRow], year: int) -> SafeString | str:
 
 def survey_rows(*, programme: Programme, year: int, figures: Figures) -> list[SurveyRow]:
     """Per audience: campaigns of the year, people invited, responses submitted and the
-    satisfaction fact. One query plus the satisfaction figures."""
-    stats = {
-        row["audience"]: row
-        for row in SurveyCampaign.objects.filter(programme=programme, year=year)
-        .values("audience")
-        .annotate(campaigns=Count("pk", distinct=True),
-                  invited=Count("invitations", distinct=True),
-                  submitted=Count("invitations__response", distinct=True,
-                                  filter=Q(invitations__response__status=(
-                                      SurveyResponse.Status.SUBMITTED))))
-        .order_by()
-    }
+    satisfaction fact, from the figures (`Figures.survey_stats`, `Figures.satisfaction`)."""
     rows = []
     for audience, label in SurveyTemplate.Audience.choices:
-        row = stats.get(audience, {})
+        campaigns, invited, submitted = figures.survey_stats.get((year, audience), (0, 0, 0))
         name = "mentee_satisfaction" if audience == SurveyTemplate.Audience.MENTEE \
             else "mentor_satisfaction"
-        rows.append(SurveyRow(audience=audience, label=str(label),
-                              campaigns=row.get("campaigns", 0), invited=row.get("invited", 0),
-                              submitted=row.get("submitted", 0),
+        rows.append(SurveyRow(audience=audience, label=str(label), campaigns=campaigns,
+                              invited=invited, submitted=submitted,
                               satisfaction=compute(name, figures, year)))
     return rows
 
@@ -455,9 +441,11 @@ def roadmap_for_year(*, programme: Programme, year: int,
 def programme_dashboard(*, programme: Programme, year: int,
                         today: dt.date | None = None) -> Dashboard:
     """Everything the programme dashboard (and the annual report) shows for a year, in a
-    fixed number of queries."""
+    fixed number of queries: the computed figures come from the programme's snapshot
+    (`snapshots`), the rest (indicators, plans, entered facts, headcounts, forms, roadmap)
+    is read live."""
     today = today or timezone.localdate()
-    figures = Figures.for_programme(programme, today=today)
+    figures = snapshots.programme_figures(programme, today=today)
     lines = indicator_lines(programme=programme, year=year, figures=figures)
     started = figures.started(year)
     learners, learners_basis = figures.population(year, key="learners",
@@ -573,6 +561,7 @@ class RegionRollup:
     indicators: list[RegionalLine]
     organisations: int
     chart: SafeString | str = ""
+    overview: list[OrganisationCounts] = field(default_factory=list)
 
 
 def region_years(*, region: Region, today: dt.date | None = None) -> list[int]:
@@ -599,7 +588,8 @@ def region_rollup(*, region: Region, year: int, selectable_years: list[int],
         Organisation.objects.filter(region=region).exclude(kind=Organisation.Kind.EMPLOYER)
         .select_related("municipality").order_by("municipality__name", "short_name"))
     org_ids = [o.pk for o in organisations]
-    figures = Figures.for_region(region, years=years, organisation_ids=org_ids, today=today)
+    figures = snapshots.region_figures(region, years=years, organisation_ids=org_ids,
+                                       today=today)
     all_forms = form_catalogue()
     used_forms = {form_id for (_org, form_id) in figures.organisation_forms}
     forms = [f for f in all_forms if f.pk in used_forms] or [
@@ -642,10 +632,19 @@ def region_rollup(*, region: Region, year: int, selectable_years: list[int],
                                                                     strict=True)],
         label=_("Organisations implementing each form, %(year)s") % {"year": year},
     ) if org_ids else ""
+    counts = figures.organisation_counts
+    overview = [
+        OrganisationCounts(
+            organisation_id=o.pk, name=o.short_name, kind=o.get_kind_display(),
+            municipality=o.municipality.name if o.municipality else "",
+            people=counts[o.pk][0], mentorships=counts[o.pk][1],
+            active_mentorships=counts[o.pk][2])
+        for o in sorted(organisations, key=lambda o: o.short_name)
+    ]
     return RegionRollup(region=region, year=year, years=years,
                         selectable_years=selectable_years, forms=forms, rows=rows, total=total,
                         dynamics=dynamics, indicators=indicator_rows,
-                        organisations=len(org_ids), chart=chart)
+                        organisations=len(org_ids), chart=chart, overview=overview)
 
 
 def regional_plan_codes(*, region: Region) -> list[tuple[str, str]]:

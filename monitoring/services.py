@@ -308,18 +308,23 @@ def _failure_reason(exc: Exception) -> str:
         "error": exc.__class__.__name__}
 
 
-def report_render(*, report_id: int) -> Report | None:
+def report_render(*, report_id: int, take_over: bool = False) -> Report | None:
     """Render a queued report to PDF and keep the file. Safe to run twice: the run claims
     the report with a conditional update, so a report that is done, or being rendered by a
-    live run, is left alone. Progress is saved as it goes; a failure ends in the `failed`
-    status with a readable reason in the report's language."""
+    live run, is left alone. `take_over=True` (the task was redelivered because the worker
+    that ran it died) also claims a report still marked running. Only the first run to
+    finish stores its file (a conditional update again); a slower duplicate deletes its
+    own. Progress is saved as it goes; a failure ends in the `failed` status with a
+    readable reason in the report's language."""
     from . import reports
 
     now = timezone.now()
-    claimed = Report.objects.filter(pk=report_id).filter(
-        Q(status=Report.Status.QUEUED)
-        | Q(status=Report.Status.RUNNING, updated_at__lt=now - REPORT_STALE_AFTER)
-    ).update(status=Report.Status.RUNNING, progress=5, error="", updated_at=now)
+    claimable = Q(status=Report.Status.QUEUED) | Q(
+        status=Report.Status.RUNNING, updated_at__lt=now - REPORT_STALE_AFTER)
+    if take_over:
+        claimable |= Q(status=Report.Status.RUNNING)
+    claimed = Report.objects.filter(pk=report_id).filter(claimable).update(
+        status=Report.Status.RUNNING, progress=5, error="", updated_at=now)
     report = Report.objects.select_related("programme__organisation").filter(
         pk=report_id).first()
     if not claimed or report is None:
@@ -337,13 +342,18 @@ def report_render(*, report_id: int) -> Report | None:
             report.file.save(name, ContentFile(pdf), save=False)
         except Exception as exc:
             logger.exception("Report %s failed", report_id)
-            report.status = Report.Status.FAILED
             report.error = str(REPORT_FAILED % {"reason": _failure_reason(exc)})
             report.finished_at = timezone.now()
-            report.save(update_fields=["status", "error", "finished_at", "updated_at"])
+            Report.objects.filter(pk=report_id, status=Report.Status.RUNNING).update(
+                status=Report.Status.FAILED, error=report.error,
+                finished_at=report.finished_at, updated_at=report.finished_at)
+            report.refresh_from_db()
             return report
-    report.status = Report.Status.DONE
-    report.progress = 100
-    report.finished_at = timezone.now()
-    report.save(update_fields=["status", "progress", "file", "finished_at", "updated_at"])
+    finished_at = timezone.now()
+    stored = Report.objects.filter(pk=report_id, status=Report.Status.RUNNING).update(
+        status=Report.Status.DONE, progress=100, file=report.file.name,
+        finished_at=finished_at, updated_at=finished_at)
+    if not stored:  # a duplicate run finished first and keeps its file
+        report.file.delete(save=False)
+    report.refresh_from_db()
     return report

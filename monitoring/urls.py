@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import include, path
 
-from . import views
+from . import plan_views, views
 
 app_name = "monitoring"
 urlpatterns = [
@@ -17,6 +17,9 @@ urlpatterns = [
     path("programmes/<int:programme_pk>/indicators/<int:pk>/people/<int:year>/",
          views.drilldown, name="drilldown"),
     path("programmes/<int:programme_pk>/headcount/", views.headcount, name="headcount"),
+    path("programmes/<int:programme_pk>/plans/", plan_views.plan_list, name="plans"),
+    path("programmes/<int:programme_pk>/plans/<int:pk>/", plan_views.plan_edit,
+         name="plan_edit"),
     path("programmes/<int:programme_pk>/reports/", views.report_list, name="reports"),
     path("reports/<int:pk>/status/", views.report_status, name="report_status"),
     path("reports/<int:pk>/download/", views.report_download, name="report_download"),

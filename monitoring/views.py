@@ -41,7 +41,6 @@ from .selectors import (
     parse_year,
     programme_dashboard,
     programme_default_year,
-    region_overview,
     region_rollup,
     region_years,
     regional_plan_codes,
@@ -269,12 +268,13 @@ def _region_context(request: AppRequest, region: Region) -> dict[str, object]:
     today_year = timezone.localdate().year
     year = parse_year(request.GET.get("year"), years=selectable,
                       default=today_year if today_year in selectable else selectable[-1])
+    rollup = region_rollup(region=region, year=year, selectable_years=selectable)
     return {
         "region": region,
-        "rollup": region_rollup(region=region, year=year, selectable_years=selectable),
+        "rollup": rollup,
         "year_form": YearFilterForm(initial={"year": year}, years=selectable),
         "plan_form": _plan_form(region, selectable, initial={"year": year}),
-        "organisations": region_overview(region=region),
+        "organisations": rollup.overview,
     }
 
 

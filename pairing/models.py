@@ -415,6 +415,7 @@ class Meeting(TimeStampedModel):
     confirmed_by_mentee_at = models.DateTimeField(_("confirmed by the mentee at"), null=True,
                                                   blank=True)
     not_a_good_fit = models.BooleanField(_("mentee says it is not a good fit"), default=False)
+    not_a_good_fit_comment = models.TextField(_("mentee's comment on the fit"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+",
                                    verbose_name=_("recorded by"))

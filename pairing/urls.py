@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import exports, views
+from . import completion_views, exports, views, work_views
 
 app_name = "pairing"
 urlpatterns = [
@@ -37,4 +37,28 @@ urlpatterns = [
     path("suggestions/<int:pk>/reject/", views.suggestion_reject, name="suggestion_reject"),
     path("suggestions/<int:pk>/reassign/", views.suggestion_reassign,
          name="suggestion_reassign"),
+    # Stage 7: completion (pairing/completion_views.py).
+    path("mentorships/<int:pk>/complete/", completion_views.mentorship_complete,
+         name="mentorship_complete"),
+    path("mentorships/<int:pk>/reflection/", completion_views.mentorship_reflection,
+         name="mentorship_reflection"),
+    path("programmes/<int:programme_pk>/invite-mentors/", completion_views.invite_list,
+         name="invite_list"),
+    path("members/<int:pk>/invite/", completion_views.invite, name="invite"),
+]
+
+# The pairs' work (stage 6): individual plan and meeting log.
+urlpatterns += [
+    path("mentorships/<int:pk>/plan/new/", work_views.plan_item_create, name="plan_item_create"),
+    path("plan-items/<int:pk>/edit/", work_views.plan_item_edit, name="plan_item_edit"),
+    path("plan-items/<int:pk>/delete/", work_views.plan_item_delete, name="plan_item_delete"),
+    path("plan-items/<int:pk>/status/", work_views.plan_item_status, name="plan_item_status"),
+    path("plan-items/<int:pk>/move/", work_views.plan_item_move, name="plan_item_move"),
+    path("mentorships/<int:pk>/meetings/new/", work_views.meeting_create,
+         name="meeting_create"),
+    path("meetings/<int:pk>/edit/", work_views.meeting_edit, name="meeting_edit"),
+    path("meetings/<int:pk>/delete/", work_views.meeting_delete, name="meeting_delete"),
+    path("meetings/<int:pk>/confirm/", work_views.meeting_confirm, name="meeting_confirm"),
+    path("meetings/<int:pk>/not-a-good-fit/", work_views.meeting_not_a_good_fit,
+         name="meeting_not_a_good_fit"),
 ]

@@ -23,6 +23,7 @@ from mentorship import access as roles
 from mentorship.access import access_for
 from mentorship.pdf import render_pdf
 from mentorship.types import AppRequest
+from participants.consent_selectors import consent_revoked_in_mentorship
 from programmes.models import MentoringForm, Programme
 from programmes.permissions import programme_get_for_user
 
@@ -60,13 +61,14 @@ from .selectors import (
     match_settings_for,
     mentee_requests,
     mentor_list_for_programme,
-    mentorship_get_detail,
     mentorship_list_for_user,
     order_context,
     request_list_for_programme,
     run_latest,
     suggestion_candidates,
 )
+from .work_selectors import mentorship_work_detail
+from .work_views import work_context
 
 logger = logging.getLogger(__name__)
 PAGE_SIZE = 30
@@ -102,9 +104,13 @@ def mentorship_list(request: AppRequest, programme_pk: int) -> HttpResponse:
 @login_required
 def mentorship_detail(request: AppRequest, pk: int) -> HttpResponse:
     mentorship = mentorship_get_for_user(request.user, pk)
+    # The plan and meeting sections (stage 6) read through pairing.work_selectors.
+    detail = mentorship_work_detail(mentorship=mentorship)
     return render(request, "pairing/mentorship_detail.html",
-                  {"mentorship": mentorship_get_detail(mentorship=mentorship),
-                   "can_write": _is_curator(request, mentorship.programme)})
+                  {**work_context(request.user, detail,
+                                  all_meetings=request.GET.get("meetings") == "all"),
+                   "can_write": _is_curator(request, mentorship.programme),
+                   "consent_revoked": consent_revoked_in_mentorship(detail)})
 
 
 @login_required

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
@@ -261,6 +262,10 @@ class MentorTraining(models.Model):
         return f"{self.title} ({self.held_on:%d.%m.%Y})"
 
 
+RECOGNITION_BONUS_NEEDS_ORDER = _(
+    "A bonus is set by the director's order: enter the order's number and date.")
+
+
 class Recognition(models.Model):
     """A reward given to a mentor for a year's work."""
 
@@ -270,12 +275,16 @@ class Recognition(models.Model):
         PETITION = "petition", _("petition to the founder")
         BONUS = "bonus", _("bonus by the director's order")
         PARENTS_LETTER = "parents_letter", _("thank-you letter to the parents")
+        BEST_MENTOR = "best_mentor", _("best mentor of the year")
 
     role = models.ForeignKey(ProgrammeRole, on_delete=models.CASCADE,
                              related_name="recognitions", verbose_name=_("mentor"))
     year = models.PositiveSmallIntegerField(_("year"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     given_on = models.DateField(_("given on"), null=True, blank=True)
+    order_number = models.CharField(_("order number"), max_length=50, blank=True,
+                                    help_text=_("Required for a bonus by the director's order."))
+    order_date = models.DateField(_("order date"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
 
     objects = ScopedManager(organisation="role__person__organisation")
@@ -287,10 +296,18 @@ class Recognition(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["role", "year", "kind"],
                                     name="recognition_unique_kind_year"),
+            models.CheckConstraint(condition=~Q(kind="bonus")
+                                   | (~Q(order_number="") & Q(order_date__isnull=False)),
+                                   name="recognition_bonus_has_order"),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.year}"
+
+    def clean(self) -> None:
+        if self.kind == self.Kind.BONUS and (not self.order_number.strip()
+                                             or self.order_date is None):
+            raise ValidationError(RECOGNITION_BONUS_NEEDS_ORDER)
 
 
 class ImportBatch(TimeStampedModel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from programmes.models import Programme
@@ -61,17 +62,57 @@ def years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
+def consent_age_bands() -> tuple[int, int]:
+    """(A, B) of settings.CONSENT_AGE_BANDS: under A a parent or legal representative signs,
+    from A to B-1 the person and a parent both sign, from B the person alone."""
+    first, second = (int(x) for x in settings.CONSENT_AGE_BANDS)
+    return first, second
+
+
+def consent_required_signer(*, birth_date: dt.date | None, on: dt.date) -> str:
+    """Who must sign a consent for a person born on `birth_date` on a day. An unknown birth
+    date is treated as a minor who signs together with a parent."""
+    first, second = consent_age_bands()
+    if birth_date is None:
+        return Consent.Signer.BOTH
+    if birth_date > years_before(on, first):
+        return Consent.Signer.REPRESENTATIVE
+    if birth_date > years_before(on, second):
+        return Consent.Signer.BOTH
+    return Consent.Signer.SELF
+
+
+def consent_signer_q(*, on: dt.date, prefix: str = "") -> Q:
+    """Consents whose signer fits the person's age band on a day: under A a representative's
+    signature (alone or with the child's), from A to B-1 both, from B anyone; an unknown
+    birth date needs both."""
+    first, second = consent_age_bands()
+    birth = f"{prefix}person__birth_date"
+    signer = f"{prefix}signer"
+    young = Q(**{f"{birth}__gt": years_before(on, first)})
+    teen = Q(**{f"{birth}__gt": years_before(on, second),
+                f"{birth}__lte": years_before(on, first)})
+    unknown = Q(**{f"{birth}__isnull": True})
+    representative = Q(**{f"{signer}__in": [Consent.Signer.REPRESENTATIVE,
+                                            Consent.Signer.BOTH]})
+    both = Q(**{signer: Consent.Signer.BOTH})
+    return (young & representative) | ((teen | unknown) & both) | Q(
+        **{f"{birth}__lte": years_before(on, second)})
+
+
+def consent_valid_q(*, on: dt.date) -> Q:
+    """Consents in force on a day: signed by then, neither revoked nor expired, with the
+    signer the person's age band needs."""
+    return (Q(signed_on__lte=on) & (Q(revoked_on__isnull=True) | Q(revoked_on__gt=on))
+            & (Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+            & consent_signer_q(on=on))
+
+
 def consented_person_ids(*, person_ids: Iterable[int], on: dt.date) -> set[int]:
     """Those of the given people who may be paired, surveyed or e-mailed on a day: they have
-    a consent to processing signed by then, neither revoked nor expired; a minor's consent
-    must carry a parent's or legal representative's signature. One query."""
+    a consent to processing in force then (see `consent_valid_q`: by the age bands, a child
+    under A needs a representative's signature, a teenager both, an adult their own).
+    One query."""
     ids = list(person_ids)
-    valid = (
-        Consent.objects.filter(person_id__in=ids, signed_on__lte=on)
-        .filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=on))
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
-    )
-    minor = Q(person__birth_date__gt=years_before(on, 18))
-    representative = Q(signer__in=[Consent.Signer.REPRESENTATIVE, Consent.Signer.BOTH])
-    valid = valid.filter(~minor | representative)
+    valid = Consent.objects.filter(consent_valid_q(on=on), person_id__in=ids)
     return set(valid.values_list("person_id", flat=True))

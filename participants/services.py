@@ -143,11 +143,16 @@ def _strict_rejection(errors: int) -> str:
         errors) % {"count": errors}
 
 
-def import_batch_preview(*, batch_id: int) -> ImportBatch | None:
+def import_batch_preview(*, batch_id: int, take_over: bool = False) -> ImportBatch | None:
     """Read and check the file, mark every row new / updated / unchanged / error and record
     the outcome; nothing else is written. Returns None when the batch was not waiting for a
-    check (already checked or being checked)."""
-    claimed = ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.Status.UPLOADED
+    check (already checked or being checked). `take_over=True` (the task was redelivered
+    because its worker died) also claims a batch left «being checked»: the check writes
+    its outcome in one transaction, so starting it again is safe."""
+    claimable = [ImportBatch.Status.UPLOADED]
+    if take_over:
+        claimable.append(ImportBatch.Status.PREVIEWING)
+    claimed = ImportBatch.objects.filter(pk=batch_id, status__in=claimable
                                          ).update(status=ImportBatch.Status.PREVIEWING,
                                                   progress=0, error="")
     if not claimed:

@@ -21,6 +21,7 @@ from mentorship.spreadsheets import XLSX_TYPE, spreadsheet_response
 from mentorship.types import AppRequest
 from programmes.permissions import programme_get_for_user
 
+from .consent_views import consent_person_context
 from .forms import ImportRowFilterForm, ImportUploadForm, PersonFilterForm
 from .imports.permissions import (
     import_batch_get_for_user,
@@ -68,6 +69,7 @@ def person_detail(request: AppRequest, pk: int) -> HttpResponse:
         "person": person,
         "roles": list(roles),
         "consents": list(person.consents.order_by("-signed_on")),
+        **consent_person_context(request.user, person),
     })
 
 

@@ -11,6 +11,7 @@ from .models import (
     Programme,
     ProgrammeForm,
     ProgrammeRoleText,
+    ProgrammeVersion,
     Region,
     RegionalCoordinator,
     Stage,
@@ -128,3 +129,16 @@ class TaskIndicatorAdmin(admin.ModelAdmin):
 class StagePeriodAdmin(admin.ModelAdmin):
     list_display = ("stage", "academic_year", "starts_on", "ends_on")
     list_filter = ("academic_year",)
+
+
+@admin.register(ProgrammeVersion)
+class ProgrammeVersionAdmin(admin.ModelAdmin):
+    """Approved versions are a record: read them here, create them by approving."""
+
+    list_display = ("programme", "number", "approver_name", "approved_at")
+    list_filter = ("programme",)
+    readonly_fields = ("programme", "number", "snapshot", "created_at", "approved_by",
+                       "approved_at", "approver_name", "approver_position")
+
+    def has_add_permission(self, request: object) -> bool:
+        return False

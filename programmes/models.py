@@ -370,3 +370,32 @@ class StagePeriod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stage} {self.academic_year}/{self.academic_year + 1}"
+
+
+class ProgrammeVersion(models.Model):
+    """An approved state of a programme: a frozen copy of its passport, tasks, forms, roadmap
+    and indicator plans, with who approved it and when. Reports quote the latest one."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="versions",
+                                  verbose_name=_("programme"))
+    number = models.PositiveSmallIntegerField(_("version"))
+    snapshot = models.JSONField(_("content"), default=dict)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved by"),
+                                    on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+    approved_at = models.DateTimeField(_("approved at"))
+    approver_name = models.CharField(_("approver's name"), max_length=200)
+    approver_position = models.CharField(_("approver's position"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("programme version")
+        verbose_name_plural = _("programme versions")
+        ordering = ["programme", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "number"],
+                                    name="programme_version_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} v{self.number}"

@@ -10,7 +10,7 @@ from mentorship import access as roles
 from mentorship.access import access_for
 from mentorship.models import User
 
-from .models import Programme
+from .models import ActivityExecution, Programme
 
 
 def programme_get_for_user(user: User, pk: int, *, write: bool = False,
@@ -33,3 +33,26 @@ def programme_get_for_user(user: User, pk: int, *, write: bool = False,
     if write and programme.pk not in access.programme_ids(roles.CURATOR):
         raise PermissionDenied(_("Only the programme's curator can change this."))
     return programme
+
+
+def programme_get_for_approval(user: User, pk: int) -> Programme:
+    """The programme if the user is its director (or an admin); its other participants get
+    403, anyone else 404."""
+    programme = programme_get_for_user(user, pk)
+    access = access_for(user)
+    if not access.is_admin and programme.pk not in access.programme_ids(roles.DIRECTOR):
+        raise PermissionDenied(_("Only the programme's director can approve it."))
+    return programme
+
+
+def execution_get_for_user(user: User, pk: int, *, write: bool = False) -> ActivityExecution:
+    """A roadmap execution record: the programme's director and curators read it, its
+    curators (and admins) change it; other participants get 403, anyone else 404."""
+    execution = (ActivityExecution.objects
+                 .select_related("activity__programme__organisation", "activity__task",
+                                 "responsible")
+                 .filter(pk=pk).first())
+    if execution is None:
+        raise Http404
+    programme_get_for_user(user, execution.activity.programme_id, write=write, staff_only=True)
+    return execution

@@ -35,6 +35,7 @@ def main(app: str, path: str) -> int:
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
             entry.previous_msgid = entry.previous_msgctxt = None
+            entry.previous_msgid_plural = None
     po.save(str(catalogue))
     subprocess.run([sys.executable, "manage.py", "compilemessages", "--ignore=.venv",
                     "-l", "ru"], check=True, capture_output=True)

@@ -11,7 +11,7 @@ from django.utils import translation
 
 from .conftest import World
 
-APPS = ("mentorship", "programmes", "participants", "pairing", "monitoring")
+APPS = ("mentorship", "programmes", "participants", "pairing", "monitoring", "privacy")
 MODELS = [m for m in apps.get_models() if m._meta.app_label in APPS]
 
 

@@ -22,7 +22,7 @@ COMPOSE_PATH = REPO_ROOT / "docker-compose.yml"
 ENV_EXAMPLE_PATH = REPO_ROOT / ".env.example"
 SETTINGS_PATH = REPO_ROOT / "mentorship" / "settings.py"
 
-APP_SERVICES = ("web", "worker", "beat")
+APP_SERVICES = ("web", "worker", "beat", "backup")
 # The variables ARCHITECTURE.md names as the deployment's configuration.
 ARCHITECTURE_VARIABLES = (
     "DATABASE_URL",
@@ -69,8 +69,29 @@ def env_files(service: dict) -> list[str]:
     return [item["path"] if isinstance(item, dict) else item for item in files]
 
 
-def test_compose_declares_the_five_services(compose: dict) -> None:
-    assert set(compose["services"]) == {"postgres", "redis", "web", "worker", "beat"}
+def test_compose_declares_the_six_services(compose: dict) -> None:
+    assert set(compose["services"]) == {"postgres", "redis", "web", "worker", "beat", "backup"}
+
+
+def test_backup_service_backs_up_daily_into_a_named_volume(compose: dict) -> None:
+    backup = compose["services"]["backup"]
+    command = command_text(backup)
+    assert "python manage.py backup" in command
+    assert "while true" in command
+    assert "sleep 86400" in command
+    backup_dir = environment(backup)["BACKUP_DIR"]
+    volume = next(v for v in backup["volumes"] if v.endswith(f":{backup_dir}"))
+    assert volume.split(":")[0] in set(compose.get("volumes") or {})
+    # It dumps the same database the web application uses.
+    assert environment(backup)["DATABASE_URL"] == environment(compose["services"]["web"])[
+        "DATABASE_URL"]
+    assert backup["depends_on"]["postgres"]["condition"] == "service_healthy"
+
+
+def test_the_image_carries_pg_dump_for_the_backup_service() -> None:
+    dockerfile = (REPO_ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert "postgresql-client" in dockerfile
+    assert "/data/backups" in dockerfile
 
 
 def test_postgres_and_redis_have_healthchecks_and_keep_data(compose: dict) -> None:

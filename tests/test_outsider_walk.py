@@ -17,7 +17,13 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from .conftest import World
+from .cycle.test_recognition import recognition_of, training_of
 from .factories import PersonFactory, RoleFactory, UserFactory
+from .pairing.test_completion import completed_pair
+from .pairing.test_work import make_meeting, make_plan_item
+from .participants.test_consent_views import consent_group, consent_with_scan
+from .privacy import objects as privacy_objects
+from .programmes.test_edit_views import roadmap_objects
 
 Kwargs = Callable[[World], dict[str, Any]]
 
@@ -89,6 +95,76 @@ OBJECT_URLS: dict[str, Kwargs] = {
     "monitoring:survey_campaign_status": _obj("campaign"),
     "monitoring:survey_campaign_close": _obj("campaign"),
     "monitoring:survey_campaign_export": _obj("campaign"),
+    # Completion and recognition (tests/pairing/test_completion.py,
+    # tests/cycle/test_recognition.py).
+    "pairing:mentorship_complete": lambda w: {"pk": w.pair.pk},
+    "pairing:mentorship_reflection": lambda w: {"pk": w.pair.pk},
+    "pairing:invite_list": _programme,
+    "pairing:invite": lambda w: {"pk": completed_pair(w).pk},
+    "cycle:mentor_training": lambda w: {"pk": w.pair.mentor_id},
+    "cycle:training_add": lambda w: {"pk": w.pair.mentor_id},
+    "cycle:training_edit": lambda w: {"mentor_pk": w.pair.mentor_id, "pk": training_of(w).pk},
+    "cycle:training_delete": lambda w: {"mentor_pk": w.pair.mentor_id,
+                                        "pk": training_of(w).pk},
+    "cycle:recognition_add": lambda w: {"pk": w.pair.mentor_id},
+    "cycle:recognition_delete": lambda w: {"pk": recognition_of(w).pk},
+    "cycle:best_mentors": _programme,
+    "cycle:best_mentor_choose": lambda w: {"programme_pk": w.programme.pk,
+                                           "pk": w.pair.mentor_id},
+    "cycle:letters_pdf": _programme,
+    "cycle:letter_pdf": lambda w: {"pk": w.pair.mentor_id, "kind": "thanks"},
+    # Consents (tests/participants/test_consent_views.py).
+    "participants:consent_register": _programme,
+    "participants:consent_export": lambda w: {"programme_pk": w.programme.pk, "fmt": "csv"},
+    "participants:consent_form_person": lambda w: {"programme_pk": w.programme.pk,
+                                                   "person_pk": w.people["mentee"].pk},
+    "participants:consent_form_group": lambda w: {"programme_pk": w.programme.pk,
+                                                  "group_pk": consent_group(w).pk},
+    "participants:consent_new": lambda w: {"pk": w.people["mentee"].pk},
+    "participants:consent_revoke": lambda w: {"pk": w.people["mentee"].pk},
+    "participants:consent_document": lambda w: {"pk": consent_with_scan(w).pk},
+    "privacy:request_detail": lambda w: {"pk": privacy_objects.subject_request(w).pk},
+    "privacy:request_close": lambda w: {"pk": privacy_objects.subject_request(w).pk},
+    "privacy:archive_start": lambda w: {"pk": privacy_objects.subject_request(w).pk},
+    "privacy:request_erase": lambda w: {
+        "pk": privacy_objects.subject_request(w, kind="erasure").pk},
+    "privacy:act_download": lambda w: {"pk": privacy_objects.request_with_act(w).pk},
+    "privacy:archive_status": lambda w: {"pk": privacy_objects.done_archive(w).pk},
+    "privacy:archive_download": lambda w: {"pk": privacy_objects.done_archive(w).pk},
+    "privacy:incident_edit": lambda w: {"pk": privacy_objects.incident(w).pk},
+    # Programme editing, approval, roadmap execution, plans and the year view (issue 6).
+    "programme_approve": lambda w: {"pk": w.programme.pk},
+    "programmes:passport_edit": _programme,
+    "programmes:task_create": _programme,
+    "programmes:task_edit": lambda w: {"programme_pk": w.programme.pk,
+                                       "pk": roadmap_objects(w)["tasks"][1].pk},
+    "programmes:form_edit": lambda w: {"programme_pk": w.programme.pk,
+                                       "pk": roadmap_objects(w)["programme_form"].pk},
+    "programmes:activity_create": _programme,
+    "programmes:activity_edit": lambda w: {"programme_pk": w.programme.pk,
+                                           "pk": roadmap_objects(w)["activities"]["1.2"].pk},
+    "programmes:stage_dates": _programme,
+    "programmes:roadmap": _programme,
+    "programmes:execution_edit": lambda w: {"pk": roadmap_objects(w)["execution"].pk},
+    "programmes:execution_evidence": lambda w: {"pk": roadmap_objects(w)["execution"].pk},
+    "monitoring:plans": _programme,
+    "monitoring:plan_edit": lambda w: {"programme_pk": w.programme.pk,
+                                       "pk": roadmap_objects(w)["indicator"].pk},
+    "cycle:year": _programme,
+    # The pairs' work and pairs at risk (tests/pairing/test_work.py, tests/cycle/test_risk.py).
+    "pairing:plan_item_create": lambda w: {"pk": w.pair.pk},
+    "pairing:plan_item_edit": lambda w: {"pk": make_plan_item(w).pk},
+    "pairing:plan_item_delete": lambda w: {"pk": make_plan_item(w).pk},
+    "pairing:plan_item_status": lambda w: {"pk": make_plan_item(w).pk},
+    "pairing:plan_item_move": lambda w: {"pk": make_plan_item(w).pk},
+    "pairing:meeting_create": lambda w: {"pk": w.pair.pk},
+    "pairing:meeting_edit": lambda w: {"pk": make_meeting(w).pk},
+    "pairing:meeting_delete": lambda w: {"pk": make_meeting(w).pk},
+    "pairing:meeting_confirm": lambda w: {"pk": make_meeting(w).pk},
+    "pairing:meeting_not_a_good_fit": lambda w: {"pk": make_meeting(w).pk},
+    "cycle:risk": _programme,
+    "cycle:risk_settings": _programme,
+    "cycle:mentorship_risk_badge": lambda w: {"pk": w.pair.pk},
 }
 
 # Pages that show no object of a college (each has its own permission test), and the
@@ -99,6 +175,15 @@ NO_OBJECT_URLS = {
     "monitoring:region", "monitoring:region_plan", "participants:import_list",
     "participants:import_new", "participants:import_template", "monitoring:survey_answer",
     "monitoring:survey_autosave",
+    # Personal-data registers (tests/privacy/test_views.py).
+    "privacy:audit", "privacy:request_list", "privacy:request_create", "privacy:incident_list",
+    "privacy:incident_create",
+    # Account security (tests/test_lockout.py, test_password.py, test_otp.py).
+    "password_change", "password_reset", "password_reset_done", "password_reset_confirm",
+    "password_reset_complete", "otp_enrol", "otp_verify", "otp_disable", "lockout_list",
+    "lockout_release", "otp_reset",
+    # Every user's own notification preferences (tests/cycle/test_notifications.py).
+    "cycle:notification_settings",
 }
 
 # Patterns outside the product's own views.

@@ -1,0 +1,34 @@
+"""The year view: the curator's and director's main page for the yearly cycle."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from mentorship import access as roles
+from mentorship.access import access_for
+from mentorship.types import AppRequest
+from programmes import roadmap
+from programmes.permissions import programme_get_for_user
+from programmes.services import activity_executions_ensure
+
+from .year import year_view
+
+
+@login_required
+def year(request: AppRequest, programme_pk: int) -> HttpResponse:
+    programme = programme_get_for_user(request.user, programme_pk, staff_only=True)
+    default = roadmap.academic_year_for(programme.years)
+    try:
+        academic_year = int(request.GET.get("year") or default)
+    except ValueError:
+        academic_year = default
+    if academic_year not in programme.years:
+        academic_year = default
+    activity_executions_ensure(programme=programme, academic_year=academic_year)
+    access = access_for(request.user)
+    return render(request, "cycle/year.html", {
+        "programme": programme, "view": year_view(programme=programme, year=academic_year),
+        "can_edit": access.is_admin or programme.pk in access.programme_ids(roles.CURATOR),
+        "current_year": default})
