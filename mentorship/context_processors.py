@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from . import access as roles
 from .access import ROLE_TITLES, access_for
@@ -49,10 +50,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 (str(_("Users")), reverse("user_list")),
                 (str(_("Login lockouts")), reverse("lockout_list")),
             ]),
-            (str(_("Organisations")), reverse("organisation_list")),
-            (str(_("Programmes")), reverse("programme_list")),
-            (str(IMPORT_NAV_TITLE), reverse("participants:import_list")),
-            (str(_("Administration")), reverse("admin:index")),
+            # One dropdown for the reference data keeps the admin's menu on one line.
+            (str(pgettext("menu", "Data")), [
+                (str(_("Organisations")), reverse("organisation_list")),
+                (str(_("Programmes")), reverse("programme_list")),
+                (str(IMPORT_NAV_TITLE), reverse("participants:import_list")),
+                (str(_("Administration")), reverse("admin:index")),
+            ]),
         ]
     if access.has(roles.COORDINATOR):
         items.append((str(_("Region")), reverse("monitoring:region")))
