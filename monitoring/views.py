@@ -4,7 +4,6 @@ regional roll-up. The regional pages show aggregates only: no person, ever."""
 
 from __future__ import annotations
 
-import mimetypes
 from pathlib import PurePath
 
 from django.contrib import messages
@@ -18,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mentorship.files import stored_file_response
 from mentorship.spreadsheets import spreadsheet_response
 from mentorship.types import AppRequest
 from programmes.models import Region
@@ -151,16 +151,9 @@ def fact_clear(request: AppRequest, programme_pk: int, pk: int, year: int) -> Ht
 @login_required
 def evidence_download(request: AppRequest, pk: int) -> FileResponse:
     fact = fact_get_for_user(request.user, pk)
-    if not fact.evidence:
-        raise Http404
-    try:
-        handle = fact.evidence.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404 from missing
     ext = PurePath(fact.evidence.name).suffix
     name = f"evidence-{fact.indicator.group}-{fact.indicator.number}-{fact.year}{ext}"
-    return FileResponse(handle, as_attachment=True, filename=name,
-                        content_type=mimetypes.guess_type(name)[0] or "application/octet-stream")
+    return stored_file_response(fact.evidence, filename=name)
 
 
 @login_required
@@ -249,15 +242,9 @@ def report_status(request: AppRequest, pk: int) -> HttpResponse:
 @login_required
 def report_download(request: AppRequest, pk: int) -> FileResponse:
     report = report_get_for_user(request.user, pk)
-    if report.status != report.Status.DONE or not report.file:
+    if report.status != report.Status.DONE:
         raise Http404
-    try:
-        handle = report.file.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404 from missing
-    name = f"monitoring-report-{report.year}.pdf"
-    return FileResponse(handle, as_attachment=True, filename=name,
-                        content_type="application/pdf")
+    return stored_file_response(report.file, filename=f"monitoring-report-{report.year}.pdf")
 
 
 # --------------------------------------------------------------------------- region

@@ -4,7 +4,6 @@ recording a signed consent (scan or paper), revoking, and the scan's download.""
 
 from __future__ import annotations
 
-import mimetypes
 from pathlib import Path
 
 from django.conf import settings
@@ -20,6 +19,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from mentorship.files import stored_file_response
 from mentorship.pdf import render_pdf
 from mentorship.services import audit_record
 from mentorship.spreadsheets import spreadsheet_response
@@ -201,15 +201,12 @@ def consent_document(request: AppRequest, pk: int) -> FileResponse:
     """The signed scan, streamed to the organisation's curators and director (files under
     MEDIA_ROOT are never served by URL)."""
     consent = consent_get_for_user(request.user, pk)
-    if not consent.document or not consent.document.storage.exists(consent.document.name):
-        raise Http404
-    suffix = Path(consent.document.name).suffix
-    content_type = mimetypes.guess_type(consent.document.name)[0] or "application/octet-stream"
+    response = stored_file_response(
+        consent.document, as_attachment=False,
+        filename=f"{_('consent')}-{consent.pk}{Path(consent.document.name).suffix}")
     audit_record(actor=request.user, verb="consent.scan_viewed", target=consent,
                  organisation_id=consent.person.organisation_id)
-    return FileResponse(consent.document.open("rb"), as_attachment=False,
-                        filename=f"{_('consent')}-{consent.pk}{suffix}",
-                        content_type=content_type)
+    return response
 
 
 def consent_person_context(user: object, person: Person) -> dict[str, object]:

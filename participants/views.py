@@ -3,7 +3,6 @@ and the participant import (upload, check, confirm, history, downloads)."""
 
 from __future__ import annotations
 
-import mimetypes
 from pathlib import Path
 
 from django.conf import settings
@@ -17,6 +16,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mentorship.files import stored_file_response
 from mentorship.spreadsheets import XLSX_TYPE, spreadsheet_response
 from mentorship.types import AppRequest
 from programmes.permissions import programme_get_for_user
@@ -195,11 +195,7 @@ def import_file(request: AppRequest, pk: int) -> FileResponse:
     """The uploaded file, streamed to those who may act on the import (files under
     MEDIA_ROOT are never served by URL)."""
     batch = import_batch_get_for_user(request.user, pk, write=True)
-    if not batch.file or not batch.file.storage.exists(batch.file.name):
-        raise Http404
-    content_type = mimetypes.guess_type(batch.original_name)[0] or "application/octet-stream"
-    return FileResponse(batch.file.open("rb"), as_attachment=True,
-                        filename=batch.original_name, content_type=content_type)
+    return stored_file_response(batch.file, filename=batch.original_name)
 
 
 @login_required

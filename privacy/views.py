@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mentorship.files import stored_file_response
 from mentorship.types import AppRequest
 
 from . import selectors
@@ -169,15 +170,10 @@ def archive_status(request: AppRequest, pk: int) -> HttpResponse:
 @login_required
 def archive_download(request: AppRequest, pk: int) -> FileResponse:
     archive = subject_archive_get_for_user(request.user, pk)
-    if archive.status != archive.Status.DONE or not archive.file:
+    if archive.status != archive.Status.DONE:
         raise Http404
-    try:
-        handle = archive.file.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404 from missing
     name = f"subject-{archive.request.person_id or archive.request_id}-archive.zip"
-    return FileResponse(handle, as_attachment=True, filename=name,
-                        content_type="application/zip")
+    return stored_file_response(archive.file, filename=name, content_type="application/zip")
 
 
 @login_required
@@ -210,15 +206,8 @@ def request_erase(request: AppRequest, pk: int) -> HttpResponse:
 @login_required
 def act_download(request: AppRequest, pk: int) -> FileResponse:
     subject_request = subject_request_get_for_user(request.user, pk)
-    if not subject_request.act:
-        raise Http404
-    try:
-        handle = subject_request.act.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404 from missing
-    return FileResponse(handle, as_attachment=True,
-                        filename=f"destruction-act-{subject_request.pk}.pdf",
-                        content_type="application/pdf")
+    return stored_file_response(subject_request.act,
+                                filename=f"destruction-act-{subject_request.pk}.pdf")
 
 
 # --------------------------------------------------------------------------- incidents

@@ -4,18 +4,18 @@ roadmap's execution per academic year. The programme page and its approval are i
 
 from __future__ import annotations
 
-import mimetypes
 from pathlib import PurePath
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from mentorship.files import stored_file_response
 from mentorship.types import AppRequest
 
 from . import roadmap, services
@@ -248,13 +248,6 @@ def execution_edit(request: AppRequest, pk: int) -> HttpResponse:
 @login_required
 def execution_evidence(request: AppRequest, pk: int) -> FileResponse:
     execution = execution_get_for_user(request.user, pk)
-    if not execution.evidence:
-        raise Http404
-    try:
-        handle = execution.evidence.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404 from missing
     ext = PurePath(execution.evidence.name).suffix
     name = f"roadmap-{execution.activity.number}-{execution.academic_year}{ext}"
-    return FileResponse(handle, as_attachment=True, filename=name,
-                        content_type=mimetypes.guess_type(name)[0] or "application/octet-stream")
+    return stored_file_response(execution.evidence, filename=name)
