@@ -302,7 +302,9 @@ def subject_erase(*, request: SubjectRequest, confirmation: str,
     values in the change log, closes the request as done and keeps the act of destruction
     (PDF) with it. Raises ValidationError for a closed request, another kind of request,
     a missing person or a wrong confirmation."""
-    request = (SubjectRequest.objects.select_for_update()
+    # Lock only the request row: PostgreSQL refuses FOR UPDATE on the nullable side of the
+    # outer join that select_related("person") makes.
+    request = (SubjectRequest.objects.select_for_update(of=("self",))
                .select_related("person", "organisation").get(pk=request.pk))
     if not request.is_open:
         raise ValidationError(REQUEST_CLOSED)

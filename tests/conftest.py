@@ -7,6 +7,8 @@ marked `scopes_enabled` runs without that convenience.
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +38,52 @@ from .factories import (
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "scopes_enabled: run the test body without disabling organisation scopes")
+
+
+class NetworkCallError(RuntimeError):
+    """A test tried to reach a host other than this machine."""
+
+
+_LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
+
+
+def _is_local(address: object) -> bool:
+    if not isinstance(address, tuple):  # a Unix socket path
+        return True
+    host = str(address[0])
+    if host in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_network_beyond_localhost() -> Iterator[None]:
+    """Personal data never leaves the college's server, so the suite proves the product
+    needs no outside service: any connection to a host other than this machine fails the
+    test that made it (PostgreSQL, Redis, the live server and the browser are local)."""
+    original_connect = socket.socket.connect
+    original_connect_ex = socket.socket.connect_ex
+
+    def connect(self: socket.socket, address: Any) -> Any:
+        if not _is_local(address):
+            raise NetworkCallError(f"Network call beyond localhost in a test: {address!r}")
+        return original_connect(self, address)
+
+    def connect_ex(self: socket.socket, address: Any) -> Any:
+        if not _is_local(address):
+            raise NetworkCallError(f"Network call beyond localhost in a test: {address!r}")
+        return original_connect_ex(self, address)
+
+    socket.socket.connect = connect  # type: ignore[method-assign]
+    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        socket.socket.connect = original_connect  # type: ignore[method-assign]
+        socket.socket.connect_ex = original_connect_ex  # type: ignore[method-assign]
 
 
 @pytest.fixture(autouse=True)
