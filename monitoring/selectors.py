@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Max, Min, QuerySet
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -117,44 +117,6 @@ class OrganisationCounts:
     people: int
     mentorships: int
     active_mentorships: int
-
-
-def region_overview(*, region: Region) -> list[OrganisationCounts]:
-    """Organisations of a region (colleges and schools) with counts only: people on record
-    and mentorships. Aggregates across organisations, so it reads outside any organisation
-    scope; it returns no person. Two aggregate queries."""
-    from pairing.models import Mentorship
-    from participants.models import Person
-
-    organisations = list(
-        Organisation.objects.filter(region=region)
-        .exclude(kind=Organisation.Kind.EMPLOYER)
-        .select_related("municipality").order_by("short_name")
-    )
-    ids = [o.pk for o in organisations]
-    with scopes_disabled():
-        people = dict(
-            Person.objects.filter(organisation_id__in=ids, anonymised_at__isnull=True)
-            .values_list("organisation_id").annotate(n=Count("pk")).order_by()
-        )
-        mentorships = {
-            row["programme__organisation_id"]: row
-            for row in Mentorship.objects.filter(programme__organisation_id__in=ids)
-            .values("programme__organisation_id")
-            .annotate(total=Count("pk"),
-                      active=Count("pk", filter=Q(status=Mentorship.Status.ACTIVE)))
-            .order_by()
-        }
-    return [
-        OrganisationCounts(
-            organisation_id=o.pk, name=o.short_name, kind=o.get_kind_display(),
-            municipality=o.municipality.name if o.municipality else "",
-            people=people.get(o.pk, 0),
-            mentorships=mentorships.get(o.pk, {}).get("total", 0),
-            active_mentorships=mentorships.get(o.pk, {}).get("active", 0),
-        )
-        for o in organisations
-    ]
 
 
 # --------------------------------------------------------------------------- years

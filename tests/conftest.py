@@ -67,15 +67,14 @@ def _no_network_beyond_localhost() -> Iterator[None]:
     original_connect = socket.socket.connect
     original_connect_ex = socket.socket.connect_ex
 
-    def connect(self: socket.socket, address: Any) -> Any:
-        if not _is_local(address):
-            raise NetworkCallError(f"Network call beyond localhost in a test: {address!r}")
-        return original_connect(self, address)
+    def guarded(original: Any) -> Any:
+        def call(self: socket.socket, address: Any) -> Any:
+            if not _is_local(address):
+                raise NetworkCallError(f"Network call beyond localhost in a test: {address!r}")
+            return original(self, address)
+        return call
 
-    def connect_ex(self: socket.socket, address: Any) -> Any:
-        if not _is_local(address):
-            raise NetworkCallError(f"Network call beyond localhost in a test: {address!r}")
-        return original_connect_ex(self, address)
+    connect, connect_ex = guarded(original_connect), guarded(original_connect_ex)
 
     socket.socket.connect = connect  # type: ignore[method-assign]
     socket.socket.connect_ex = connect_ex  # type: ignore[method-assign]

@@ -8,7 +8,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from monitoring.selectors import region_overview
 from pairing.selectors import mentorship_list_for_user, request_list_for_programme
 from participants.selectors import person_list_for_programme
 
@@ -66,14 +65,6 @@ def test_request_list_queries_constant(world: World) -> None:
     small = _count(run)
     _grow(world, 4)
     assert _count(run) == small == 2
-
-
-@pytest.mark.django_db
-def test_region_overview_queries_constant(world: World) -> None:
-    # organisations + people per organisation + mentorships per organisation
-    small = _count(lambda: region_overview(region=world.org.region))
-    _grow(world, 4)
-    assert _count(lambda: region_overview(region=world.org.region)) == small == 3
 
 
 @pytest.mark.django_db
