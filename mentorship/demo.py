@@ -1503,11 +1503,7 @@ def count(org1: Organisation, org2: Organisation, programme1: Programme,
     }
 
 
-# --------------------------------------------------------------------------- pairs at risk
-
-
-AT_RISK_TASK = "Подготовить отчёт о стажировке на предприятии"
-AT_RISK_FIT_COMMENT = "Нам трудно найти общее время, хотелось бы наставника из своей группы."
+# --------------------------------------------------------------------------- recognition
 
 
 def recognition_demo(programme: Programme) -> None:
@@ -1526,6 +1522,13 @@ def recognition_demo(programme: Programme) -> None:
                 defaults={"order_number": "112-к", "order_date": dt.date(year + 1, 9, 2),
                           "given_on": dt.date(year + 1, 9, 2),
                           "note": "Стимулирующая выплата лучшему наставнику года"})
+
+
+# --------------------------------------------------------------------------- pairs at risk
+
+
+AT_RISK_TASK = "Подготовить отчёт о стажировке на предприятии"
+AT_RISK_FIT_COMMENT = "Нам трудно найти общее время, хотелось бы наставника из своей группы."
 
 
 def pairs_at_risk_demo(programme: Programme, *, mentor_user: User, today: dt.date) -> None:
