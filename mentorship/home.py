@@ -24,6 +24,7 @@ from pairing.selectors import mentorship_counts_by_form, mentorship_list_for_use
 from participants.consent_selectors import consent_flagged_count
 from participants.models import Person
 from participants.selectors import person_counts_for_programme
+from privacy.selectors import privacy_home_warnings
 from programmes.models import Organisation, Programme, Region
 from programmes.selectors import programme_current_for_user
 
@@ -119,8 +120,6 @@ def home_context(*, user: User, access: Access) -> tuple[str | None, dict[str, A
         return None, {}
     context = HOME_BUILDERS[role](user, access)
     if role in (roles.ADMIN, roles.DIRECTOR):
-        from privacy.selectors import privacy_home_warnings
-
         context["privacy"] = privacy_home_warnings(
             organisation_id=None if role == roles.ADMIN else access.organisation_id)
     return role, context
