@@ -25,7 +25,7 @@ from django_scopes import scopes_disabled
 
 from mentorship.models import User
 from mentorship.services import audit_record
-from pairing.models import Meeting, PlanItem
+from pairing.models import Meeting, Mentorship, PlanItem
 from participants.models import Person, ProgrammeRole
 from participants.selectors import consented_person_ids
 from programmes import roadmap
@@ -94,6 +94,9 @@ class Digest:
     meetings: list[Meeting] = field(default_factory=list)
     overdue_tasks: list[PlanItem] = field(default_factory=list)
     overdue_activities: list[Any] = field(default_factory=list)
+    # The letter lists at most DIGEST_LIST_LIMIT meetings and tasks; these are the full counts.
+    meetings_total: int = 0
+    overdue_tasks_total: int = 0
 
     @property
     def is_empty(self) -> bool:
@@ -101,25 +104,32 @@ class Digest:
                     or self.overdue_activities)
 
 
+DIGEST_LIST_LIMIT = 50
+
+
 def digest_for(*, programme: Programme, today: dt.date) -> Digest:
     """What a curator of the programme reads on Monday: the pairs at risk, the meetings
     logged in the last seven days, the overdue plan tasks and roadmap activities."""
     since = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=7), dt.time()))
-    meetings = list(Meeting.objects.filter(mentorship__programme=programme,
-                                           created_at__gte=since)
-                    .select_related("mentorship__mentor__person", "mentorship__form")
-                    .order_by("-held_on", "pk")[:50])
-    overdue = list(PlanItem.objects.filter(mentorship__programme=programme,
-                                           mentorship__status="active", due_on__lt=today)
-                   .exclude(status__in=[PlanItem.Status.DONE, PlanItem.Status.CANCELLED])
-                   .select_related("mentorship__mentor__person")
-                   .order_by("due_on", "pk")[:50])
+    logged = Meeting.objects.filter(mentorship__programme=programme, created_at__gte=since)
+    overdue_items = (PlanItem.objects.filter(mentorship__programme=programme,
+                                             mentorship__status=Mentorship.Status.ACTIVE,
+                                             due_on__lt=today)
+                     .exclude(status__in=[PlanItem.Status.DONE, PlanItem.Status.CANCELLED]))
+    meetings = list(logged.select_related("mentorship__mentor__person", "mentorship__form")
+                    .order_by("-held_on", "pk")[:DIGEST_LIST_LIMIT])
+    overdue = list(overdue_items.select_related("mentorship__mentor__person")
+                   .order_by("due_on", "pk")[:DIGEST_LIST_LIMIT])
     year = roadmap.academic_year_for(programme.years, today)
     activities = [row for row in roadmap_rows(programme=programme, academic_year=year,
                                               today=today) if row.overdue]
     return Digest(programme=programme, at_risk=mentorships_at_risk(programme=programme,
                                                                    today=today),
-                  meetings=meetings, overdue_tasks=overdue, overdue_activities=activities)
+                  meetings=meetings, overdue_tasks=overdue, overdue_activities=activities,
+                  meetings_total=(len(meetings) if len(meetings) < DIGEST_LIST_LIMIT
+                                  else logged.count()),
+                  overdue_tasks_total=(len(overdue) if len(overdue) < DIGEST_LIST_LIMIT
+                                       else overdue_items.count()))
 
 
 def curator_digests_send(*, today: dt.date | None = None) -> int:

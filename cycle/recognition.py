@@ -9,7 +9,7 @@ subquery of the mentor row.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -144,7 +144,7 @@ def best_mentors(*, programme: Programme, year: int,
     rows = _mentor_rows(programme=programme, year=year).filter(
         Q(pairs_completed__gt=0) | Q(meetings_held__gt=0) | Q(chosen=True))
     results = sorted((_result(row) for row in rows), key=_sort_key)
-    ranked = [MentorResult(**{**r.__dict__, "rank": i}) for i, r in enumerate(results, start=1)]
+    ranked = [replace(r, rank=i) for i, r in enumerate(results, start=1)]
     return [r for r in ranked if r.chosen] if chosen_only else ranked
 
 
@@ -171,7 +171,6 @@ def signatories(*, programme: Programme) -> dict[str, Person | None]:
                  .filter(programme=programme, is_active=True,
                          role__in=[ProgrammeRole.Role.DIRECTOR, ProgrammeRole.Role.CURATOR])
                  .select_related("person").order_by("pk")):
-        people.setdefault(role.role, None)
         if people[role.role] is None:
             people[role.role] = role.person
     return people

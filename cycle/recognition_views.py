@@ -16,14 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mentorship import access as roles
-from mentorship.access import access_for
 from mentorship.pdf import render_pdf
 from mentorship.types import AppRequest
 from pairing.permissions import mentor_get_for_user
 from participants.models import MentorTraining, ProgrammeRole, Recognition
 from programmes.models import Programme
-from programmes.permissions import programme_get_for_user
+from programmes.permissions import programme_can_edit, programme_get_for_user
 
 from . import recognition_services as services
 from .recognition import (
@@ -42,11 +40,6 @@ from .recognition_forms import BestMentorChoiceForm, RecognitionForm, TrainingFo
 
 PAGE_SIZE = 30
 LETTER_KINDS = ("thanks", "parents")
-
-
-def _can_write(request: AppRequest, programme: Programme) -> bool:
-    access = access_for(request.user)
-    return access.is_admin or programme.pk in access.programme_ids(roles.CURATOR)
 
 
 def _attach(form: Any, error: ValidationError) -> None:
@@ -68,7 +61,7 @@ def mentor_training(request: AppRequest, pk: int) -> HttpResponse:
     programme = mentor.programme
     return render(request, "cycle/recognition_mentor.html", {
         "programme": programme, "mentor": mentor, **mentor_awards(role=mentor),
-        "can_write": _can_write(request, programme),
+        "can_write": programme_can_edit(request.user, programme),
         "training_form": TrainingForm(initial={"held_on": timezone.localdate()}),
         "recognition_form": RecognitionForm(initial={"year": year_default(programme)}),
         "year": year_default(programme), "is_student": is_student_mentor(mentor)})
@@ -171,7 +164,7 @@ def best_mentors_page(request: AppRequest, programme_pk: int) -> HttpResponse:
         "page_obj": page, "chosen_only": chosen_only,
         "chosen_count": sum(1 for r in results if r.chosen) if not chosen_only
         else len(results),
-        "can_write": _can_write(request, programme)})
+        "can_write": programme_can_edit(request.user, programme)})
 
 
 @login_required

@@ -176,6 +176,3 @@ def mentorship_risk(*, mentorship: Mentorship, today: dt.date | None = None) -> 
     rows = mentorships_at_risk(programme=mentorship.programme, today=today,
                                mentorship_ids=[mentorship.pk])
     return rows[0] if rows else None
-
-
-

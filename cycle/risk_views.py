@@ -7,23 +7,21 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from mentorship import access as roles
-from mentorship.access import access_for
 from mentorship.types import AppRequest
 from pairing.permissions import mentorship_get_for_user
 from programmes.models import Programme
-from programmes.permissions import programme_get_for_user
+from programmes.permissions import programme_can_edit, programme_get_for_user
 
 from .models import CycleSettings
 from .risk import REASONS, mentorship_risk, mentorships_at_risk, settings_for
-from .risk_services import cycle_settings_update
+from .risk_services import SETTINGS_FIELDS, cycle_settings_update
 
 PAGE_SIZE = 25
 
@@ -42,7 +40,7 @@ class RiskFilterForm(forms.Form):
 class CycleSettingsForm(forms.ModelForm):
     class Meta:
         model = CycleSettings
-        fields = ["weeks_without_meeting", "low_satisfaction_threshold", "digest_weekday"]
+        fields = list(SETTINGS_FIELDS)
 
 
 @login_required
@@ -56,11 +54,10 @@ def risk(request: AppRequest, programme_pk: int) -> HttpResponse:
                    else None}
     rows = mentorships_at_risk(programme=programme, **filters)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    access = access_for(request.user)
     return render(request, "cycle/risk.html", {
         "programme": programme, "form": form, "page_obj": page, "total": len(rows),
         "settings": settings_for(programme),
-        "can_edit": access.is_admin or programme.pk in access.programme_ids(roles.CURATOR)})
+        "can_edit": programme_can_edit(request.user, programme)})
 
 
 @login_required
@@ -69,7 +66,7 @@ def risk_settings(request: AppRequest, programme_pk: int) -> HttpResponse:
     form = CycleSettingsForm(request.POST or None, instance=settings_for(programme))
     if request.method == "POST" and form.is_valid():
         try:
-            values = {k: form.cleaned_data[k] for k in CycleSettingsForm.Meta.fields}
+            values = {k: form.cleaned_data[k] for k in SETTINGS_FIELDS}
             cycle_settings_update(programme=programme, acting_user=request.user, **values)
         except ValidationError as exc:
             for message in exc.messages:
@@ -84,9 +81,6 @@ def risk_settings(request: AppRequest, programme_pk: int) -> HttpResponse:
 def mentorship_risk_badge(request: AppRequest, pk: int) -> HttpResponse:
     """The at-risk badge of one pair for its staff (loaded by the pair page)."""
     mentorship = mentorship_get_for_user(request.user, pk)
-    access = access_for(request.user)
-    if not (access.is_admin or mentorship.programme_id in access.programme_ids(
-            roles.DIRECTOR, roles.CURATOR)):
-        raise PermissionDenied(_("This page is for the programme's director and curators."))
+    programme_get_for_user(request.user, mentorship.programme_id, staff_only=True)
     return render(request, "cycle/risk_badge.html",
                   {"mentorship": mentorship, "row": mentorship_risk(mentorship=mentorship)})

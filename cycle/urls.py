@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401  (patterns are added by the views of this app)
+from django.urls import path
 
-from . import recognition_views, year_views
+from . import notification_views, recognition_views, risk_views, year_views
 
 app_name = "cycle"
 
@@ -32,8 +32,6 @@ urlpatterns: list = [
 ]
 
 # The pairs at risk, their settings and the notification preferences (stage 6).
-from . import notification_views, risk_views  # noqa: E402
-
 urlpatterns += [
     path("programmes/<int:programme_pk>/risk/", risk_views.risk, name="risk"),
     path("programmes/<int:programme_pk>/risk/settings/", risk_views.risk_settings,

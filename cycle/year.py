@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from monitoring.models import Report, SurveyCampaign
 from pairing.models import Mentorship, MentorshipRequest
@@ -73,10 +73,10 @@ def stage_status(*, starts_on: dt.date | None, ends_on: dt.date | None, today: d
 
 
 STATUS_LABELS = {
-    NOT_STARTED: lambda: _("not started"),
-    IN_PROGRESS: lambda: _("in progress"),
-    FINISHED: lambda: _("finished"),
-    OVERDUE: lambda: _("overdue"),
+    NOT_STARTED: gettext_lazy("not started"),
+    IN_PROGRESS: gettext_lazy("in progress"),
+    FINISHED: gettext_lazy("finished"),
+    OVERDUE: gettext_lazy("overdue"),
 }
 
 
@@ -170,7 +170,7 @@ def year_view(*, programme: Programme, year: int, today: dt.date | None = None) 
         count, links = _artefacts(stage.number, programme, year, counts, done, len(rows))
         stages.append(StageRow(stage=stage, starts_on=period.starts_on if period else None,
                                ends_on=period.ends_on if period else None, status=status,
-                               status_label=STATUS_LABELS[status](), artefact_count=count,
+                               status_label=str(STATUS_LABELS[status]), artefact_count=count,
                                links=links, execution=execution))
     return YearView(
         programme=programme, year=year, years=list(programme.years), today=today,

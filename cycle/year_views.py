@@ -6,11 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from mentorship import access as roles
-from mentorship.access import access_for
 from mentorship.types import AppRequest
 from programmes import roadmap
-from programmes.permissions import programme_get_for_user
+from programmes.permissions import programme_can_edit, programme_get_for_user
 from programmes.services import activity_executions_ensure
 
 from .year import year_view
@@ -27,8 +25,7 @@ def year(request: AppRequest, programme_pk: int) -> HttpResponse:
     if academic_year not in programme.years:
         academic_year = default
     activity_executions_ensure(programme=programme, academic_year=academic_year)
-    access = access_for(request.user)
     return render(request, "cycle/year.html", {
         "programme": programme, "view": year_view(programme=programme, year=academic_year),
-        "can_edit": access.is_admin or programme.pk in access.programme_ids(roles.CURATOR),
+        "can_edit": programme_can_edit(request.user, programme),
         "current_year": default})

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .completion import REASON_REQUIRED
 from .models import Mentorship
+from .work_forms import DateInput
 
 
 class CompleteForm(forms.Form):
@@ -16,9 +17,7 @@ class CompleteForm(forms.Form):
         label=_("Reason"), required=False, max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required if the goal is partly achieved or not achieved."))
-    ended_on = forms.DateField(label=_("End date"),
-                               widget=forms.DateInput(attrs={"type": "date"},
-                                                      format="%Y-%m-%d"))
+    ended_on = forms.DateField(label=_("End date"), widget=DateInput())
     mentor_reflection = forms.CharField(
         label=_("The mentor's reflection"), required=False, max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),

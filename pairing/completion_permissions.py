@@ -6,27 +6,18 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from mentorship import access as roles
 from mentorship.access import access_for
 from mentorship.models import User
 from participants.models import ProgrammeRole
 
 from .models import Mentorship
 from .permissions import mentorship_get_for_user
-
-
-def can_close(user: User, mentorship: Mentorship) -> bool:
-    """The pair's mentor, the programme's curators and admins."""
-    access = access_for(user)
-    return (access.is_admin
-            or mentorship.programme_id in access.programme_ids(roles.CURATOR)
-            or (access.person_id is not None
-                and mentorship.mentor.person_id == access.person_id))
+from .work_permissions import can_keep_plan
 
 
 def mentorship_get_for_closing(user: User, pk: int) -> Mentorship:
     mentorship = mentorship_get_for_user(user, pk)
-    if not can_close(user, mentorship):
+    if not can_keep_plan(user, mentorship):
         raise PermissionDenied(_("Only the mentor or the curator can close the mentoring."))
     return mentorship
 

@@ -76,11 +76,6 @@ def mentorship_list_for_user(
     return _with_members(qs).order_by("-started_on", "-pk")
 
 
-def mentorship_get_detail(*, mentorship: Mentorship) -> Mentorship:
-    return _with_members(Mentorship.objects.filter(pk=mentorship.pk)).prefetch_related(
-        "plan_items", "meetings").get()
-
-
 def mentorship_counts_by_form(*, programme: Programme) -> list[dict[str, object]]:
     """Active and completed mentorships per form, in one aggregate query."""
     rows = (

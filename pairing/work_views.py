@@ -6,6 +6,7 @@ request with the updated section and a plain form post with a redirect to the pa
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -78,20 +79,34 @@ def _attach(form: Any, error: ValidationError) -> None:
         form.add_error(None, message)
 
 
-def _section(request: AppRequest, mentorship: Mentorship, template: str) -> HttpResponse:
-    detail = mentorship_work_detail(mentorship=mentorship)
-    return render(request, template, work_context(request.user, detail))
-
-
 def _back(request: AppRequest, mentorship: Mentorship, anchor: str,
           template: str) -> HttpResponse:
+    """After a one-tap action: the updated section for htmx, else the pair page."""
     if request.htmx:
-        return _section(request, mentorship, template)
+        detail = mentorship_work_detail(mentorship=mentorship)
+        return render(request, template, work_context(request.user, detail))
     return redirect(_detail_url(mentorship, anchor))
 
 
 def _detail_url(mentorship: Mentorship, anchor: str) -> str:
     return f"{reverse('pairing:mentorship_detail', args=[mentorship.pk])}#{anchor}"
+
+
+def _confirm_delete(request: AppRequest, mentorship: Mentorship, anchor: str, *,
+                    delete: Callable[[], None], object_title: str, question: str,
+                    done: str) -> HttpResponse:
+    """GET: the confirmation page; POST: call `delete` and go back to the pair page."""
+    if request.method != "POST":
+        return render(request, "pairing/work/confirm_delete.html",
+                      {"mentorship": mentorship, "object_title": object_title,
+                       "question": question, "anchor": anchor})
+    try:
+        delete()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, done)
+    return redirect(_detail_url(mentorship, anchor))
 
 
 # --------------------------------------------------------------------------- plan
@@ -136,17 +151,11 @@ def plan_item_edit(request: AppRequest, pk: int) -> HttpResponse:
 @login_required
 def plan_item_delete(request: AppRequest, pk: int) -> HttpResponse:
     item = plan_item_get_for_user(request.user, pk, write=True)
-    if request.method == "POST":
-        try:
-            services.plan_item_delete(item=item, acting_user=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("The plan item has been deleted."))
-        return redirect(_detail_url(item.mentorship, "plan"))
-    return render(request, "pairing/work/confirm_delete.html",
-                  {"mentorship": item.mentorship, "object_title": item.title,
-                   "question": _("Delete this item from the plan?"), "anchor": "plan"})
+    return _confirm_delete(
+        request, item.mentorship, "plan",
+        delete=lambda: services.plan_item_delete(item=item, acting_user=request.user),
+        object_title=item.title, question=_("Delete this item from the plan?"),
+        done=_("The plan item has been deleted."))
 
 
 @login_required
@@ -228,18 +237,12 @@ def meeting_edit(request: AppRequest, pk: int) -> HttpResponse:
 @login_required
 def meeting_delete(request: AppRequest, pk: int) -> HttpResponse:
     meeting = meeting_get_for_user(request.user, pk, write=True)
-    if request.method == "POST":
-        try:
-            services.meeting_delete(meeting=meeting, acting_user=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("The meeting has been deleted from the log."))
-        return redirect(_detail_url(meeting.mentorship, "meetings"))
-    return render(request, "pairing/work/confirm_delete.html",
-                  {"mentorship": meeting.mentorship,
-                   "object_title": f"{meeting.held_on:%d.%m.%Y} {meeting.topic}",
-                   "question": _("Delete this meeting from the log?"), "anchor": "meetings"})
+    return _confirm_delete(
+        request, meeting.mentorship, "meetings",
+        delete=lambda: services.meeting_delete(meeting=meeting, acting_user=request.user),
+        object_title=f"{meeting.held_on:%d.%m.%Y} {meeting.topic}",
+        question=_("Delete this meeting from the log?"),
+        done=_("The meeting has been deleted from the log."))
 
 
 @login_required

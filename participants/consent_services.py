@@ -25,7 +25,7 @@ from mentorship.services import audit_record
 
 from .anonymise import person_anonymise
 from .models import Consent, Person
-from .selectors import consent_required_signer, consented_person_ids, years_before
+from .selectors import consent_required_signer, years_before
 
 CONSENT_MAX_BYTES = 10 * 1024 * 1024
 
@@ -195,15 +195,15 @@ def people_due_for_anonymisation(*, today: dt.date) -> tuple[list[int], list[int
     live = Person.objects.filter(anonymised_at__isnull=True)
     revoked = list(live.filter(Exists(Consent.objects.filter(
         person=OuterRef("pk"), revoked_on__lte=cutoff))).values_list("pk", flat=True))
-    in_force = consented_person_ids(person_ids=revoked, on=today)
-    # A consent signed after the old revocation, even not in force today, means the
-    # person came back; their newer paper is dealt with on its own revocation.
+    # A consent not revoked (or revoked after the cutoff) means the person came back; it
+    # covers any consent in force today, and a newer paper is dealt with on its own
+    # revocation.
     renewed = set(Consent.objects.filter(person_id__in=revoked).filter(
         Q(revoked_on__isnull=True) | Q(revoked_on__gt=cutoff)).values_list("person_id",
                                                                           flat=True))
     left_before = years_before(today, int(settings.RETENTION_YEARS))
     retention = list(live.filter(left_on__lt=left_before).values_list("pk", flat=True))
-    due_revoked = [pk for pk in revoked if pk not in in_force and pk not in renewed]
+    due_revoked = [pk for pk in revoked if pk not in renewed]
     return due_revoked, [pk for pk in retention if pk not in set(due_revoked)]
 
 

@@ -10,19 +10,14 @@ from participants.models import Person
 from programmes.models import Organisation
 
 from .models import Incident, SubjectRequest
+from .selectors import EVENT_TITLES
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 ACTION_CHOICES = [("", _("Any action")), ("0", _("created")), ("1", _("changed")),
                   ("2", _("deleted"))]
-EVENT_CHOICES = [
-    ("", _("Any event")),
-    ("auth.login", _("login")),
-    ("auth.login_failed", _("failed login")),
-    ("export.downloaded", _("file downloaded")),
-    ("other", _("other actions")),
-]
+EVENT_CHOICES = [("", _("Any event")), *EVENT_TITLES.items(), ("other", _("other actions"))]
 
 
 class AuditFilterForm(forms.Form):

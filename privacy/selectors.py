@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentorship.models import AuditEntry
 
@@ -22,15 +23,19 @@ from .audit import AUDITED_MODELS
 from .deadlines import NOTICE_TITLES, NoticeState, notice_state
 from .models import Incident, SubjectRequest
 
-KNOWN_EVENTS = ("auth.login", "auth.login_failed", "export.downloaded")
+# Russian names of the frequent events (also the choices of the event filter); other
+# actions show their code.
+EVENT_TITLES = {
+    "auth.login": gettext_lazy("login"),
+    "auth.login_failed": gettext_lazy("failed login"),
+    "export.downloaded": gettext_lazy("file downloaded"),
+}
+KNOWN_EVENTS = tuple(EVENT_TITLES)
 
 
 def event_title(entry: AuditEntry) -> str:
-    """A Russian name for the frequent events; other actions show their code."""
-    from .forms import EVENT_CHOICES
-
-    titles = {code: str(title) for code, title in EVENT_CHOICES if code in KNOWN_EVENTS}
-    return titles.get(entry.verb, "")
+    """The event's Russian name, or "" for an action without one (the page shows its code)."""
+    return str(EVENT_TITLES.get(entry.verb, ""))
 
 
 # --------------------------------------------------------------------------- audit

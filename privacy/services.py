@@ -112,16 +112,16 @@ def _audit_redact_person(*, person_id: int, names: list[str]) -> int:
     number of entries changed. Idempotent."""
     placeholder = SUBJECT_LABEL.format(id=person_id)
     names = sorted({n for n in names if n and len(n) > 3}, key=len, reverse=True)
+    person_type_id = ContentType.objects.get_for_model(Person).pk
     own = Q(additional_data__person_id=person_id) | Q(
-        content_type=ContentType.objects.get_for_model(Person), object_pk=str(person_id))
+        content_type_id=person_type_id, object_pk=str(person_id))
     text = Q()
     for name in names:
         text |= Q(object_repr__contains=name) | Q(changes_text__contains=name)
     changed = 0
     for entry in LogEntry.objects.filter(own | text if names else own).iterator():
         is_own = (entry.additional_data or {}).get("person_id") == person_id or (
-            entry.object_pk == str(person_id)
-            and entry.content_type_id == ContentType.objects.get_for_model(Person).pk)
+            entry.object_pk == str(person_id) and entry.content_type_id == person_type_id)
         changes = entry.changes if isinstance(entry.changes, dict) else {}
         if is_own:
             changes = {field: ([REDACTED, REDACTED] if field in PERSON_FIELDS else value)

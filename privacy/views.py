@@ -90,8 +90,7 @@ def request_list(request: AppRequest) -> HttpResponse:
                                         filters=form.cleaned_filters())
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "privacy/request_list.html", {
-        "form": form, "page_obj": page, "today": timezone.localdate(),
-        "can_write": request.user.is_superuser})
+        "form": form, "page_obj": page, "can_write": request.user.is_superuser})
 
 
 @login_required
@@ -124,7 +123,6 @@ def request_detail(request: AppRequest, pk: int) -> HttpResponse:
     can_write = request.user.is_superuser
     return render(request, "privacy/request_detail.html", {
         "subject_request": subject_request, "can_write": can_write,
-        "today": timezone.localdate(),
         "archives": list(subject_request.archives.select_related("requested_by")[:10])
         if can_write else [],
         "close_form": SubjectRequestCloseForm()})

@@ -51,6 +51,18 @@ def test_digest_goes_to_curators_once_a_week(consented: World) -> None:
     assert "<ul>" in html and "Сдать отчёт" in html
 
 
+def test_digest_counts_everything_though_it_lists_only_the_first(
+        consented: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("cycle.notifications.DIGEST_LIST_LIMIT", 2)
+    for n in range(3):
+        PlanItemFactory(mentorship=consented.pair, title=f"Задача {n}",
+                        due_on=MONDAY - dt.timedelta(days=3 + n))
+    assert curator_digests_send(today=MONDAY) == 1
+    body = mail.outbox[0].body
+    assert "Просроченные задачи планов: 3" in body
+    assert sum(f"Задача {n}" in body for n in range(3)) == 2
+
+
 def test_digest_only_on_the_programme_weekday(consented: World) -> None:
     CycleSettings.objects.create(programme=consented.programme, digest_weekday=2)
     assert curator_digests_send(today=MONDAY) == 0

@@ -257,6 +257,7 @@ def test_curator_changes_settings(world: World) -> None:
     bad = client.post(url, {"weeks_without_meeting": "0", "low_satisfaction_threshold": "4",
                             "digest_weekday": "2"})
     assert bad.status_code == 200
+    assert "is-invalid" in bad.content.decode()  # the field says what is wrong
     assert CycleSettings.objects.get(programme=world.programme).weeks_without_meeting == 6
 
 
@@ -276,7 +277,11 @@ def test_risk_page_query_count(world: World, django_assert_max_num_queries) -> N
 
 def test_home_shows_the_count(world: World) -> None:
     body = world.client_for("curator").get(reverse("home")).content.decode()
-    assert 'id="home-risk"' in body
+    link = body[body.index('id="home-risk"'):]
+    link = link[:link.index("</a>")]
+    count = risk_count(programme=world.programme)
+    assert count > 0  # the world's pairs have had no meeting yet
+    assert f">{count}</span>" in link
 
 
 def test_pair_page_badge(world: World) -> None:

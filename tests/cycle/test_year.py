@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from cycle.year import FINISHED, IN_PROGRESS, NOT_STARTED, OVERDUE, stage_status, year_view
+from programmes import roadmap
 from programmes.models import ActivityExecution
 from programmes.services import activity_executions_ensure
 from tests.factories import MentorshipFactory
@@ -79,4 +80,21 @@ def test_year_page_for_the_curator(world) -> None:
     client.get(url + "?year=2025")
     assert ActivityExecution.objects.filter(academic_year=2025).count() == 4
     # A year outside the programme falls back to the current one.
-    assert client.get(url + "?year=1999").status_code == 200
+    fallback = client.get(url + "?year=1999")
+    current = roadmap.academic_year_for(world.programme.years)
+    assert f'<option value="{current}" selected>' in fallback.content.decode()
+    # A way back to the programme.
+    assert reverse("programme_detail", args=[world.programme.pk]) in html
+
+
+YEAR_MATRIX = {"anonymous": 302, "other_curator": 404, "coordinator": 404, "mentee": 403,
+               "mentor": 403, "director": 200, "curator": 200, "admin": 200}
+
+
+@pytest.mark.parametrize("role", sorted(YEAR_MATRIX))
+def test_year_page_permissions(world, role: str) -> None:  # noqa: ANN001
+    url = reverse("cycle:year", args=[world.programme.pk])
+    response = world.client_for(role).get(url)
+    assert response.status_code == YEAR_MATRIX[role]
+    if role == "anonymous":
+        assert response["Location"].startswith(reverse("login"))

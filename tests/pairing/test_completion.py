@@ -256,3 +256,13 @@ def test_invite_matrix(world: World, role: str, status: int) -> None:
     assert response.status_code == status
     invited = ProgrammeRole.objects.filter(person=member.mentee.person, role="mentor").exists()
     assert invited == (role == "curator")
+
+
+@pytest.mark.parametrize(("role", "shown"), [
+    ("mentor", True), ("curator", True), ("admin", True), ("director", False),
+    ("mentee", False),
+])
+def test_close_button_only_for_who_may_close(world: World, role: str, shown: bool) -> None:
+    page = world.client_for(role).get(
+        reverse("pairing:mentorship_detail", args=[world.pair.pk])).content.decode()
+    assert (reverse("pairing:mentorship_complete", args=[world.pair.pk]) in page) is shown

@@ -343,3 +343,30 @@ def test_pair_page_shows_latest_meetings_then_all(world: World) -> None:
     assert "Показать ещё 2 встречи" in body
     body = client.get(url, {"meetings": "all"}).content.decode()
     assert body.count('class="list-group-item meeting"') == 12
+
+
+@pytest.mark.parametrize(("name", "factory", "anchor", "message"), [
+    ("plan_item_delete", make_plan_item, "#plan", "Пункт плана удалён"),
+    ("meeting_delete", make_meeting, "#meetings", "Встреча удалена из журнала"),
+])
+def test_delete_pages_confirm_then_delete(world: World, name: str, factory, anchor: str,  # noqa: ANN001
+                                          message: str) -> None:
+    obj = factory(world)
+    client = world.client_for("mentor")
+    url = reverse(f"pairing:{name}", args=[obj.pk])
+    page = client.get(url).content.decode()
+    assert f'{reverse("pairing:mentorship_detail", args=[world.pair.pk])}{anchor}' in page
+    assert type(obj).objects.filter(pk=obj.pk).exists()
+    response = client.post(url, follow=True)
+    assert response.redirect_chain[-1][0].endswith(anchor)
+    assert message in response.content.decode()
+    assert not type(obj).objects.filter(pk=obj.pk).exists()
+
+
+def test_delete_in_closed_mentorship_keeps_the_row_and_says_why(world: World) -> None:
+    item = make_plan_item(world)
+    Mentorship.objects.filter(pk=world.pair.pk).update(status="completed", ended_on=TODAY)
+    response = world.client_for("curator").post(
+        reverse("pairing:plan_item_delete", args=[item.pk]), follow=True)
+    assert "больше нельзя изменить" in response.content.decode()
+    assert PlanItem.objects.filter(pk=item.pk).exists()

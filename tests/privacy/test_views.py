@@ -115,6 +115,7 @@ def test_director_sees_only_own_organisations_entries(world: World) -> None:
     assert "+7 999 999-99-99" not in page
     events = client.get(reverse("privacy:audit") + "?log=events").content.decode()
     assert "/own/" in events and "/x/" not in events
+    assert "скачивание файла" in events  # the event's Russian name, not its code
     admin_page = world.client_for("admin").get(reverse("privacy:audit")).content.decode()
     assert "+7 999 999-99-99" in admin_page
 
