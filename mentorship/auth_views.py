@@ -12,6 +12,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -32,6 +33,7 @@ from .forms import (
 )
 from .lockout import address_is_locked, lockout_list, lockout_release, lockout_until
 from .models import User
+from .services import audit_record
 from .types import AppRequest
 
 RESET_THROTTLED = gettext_lazy(
@@ -61,8 +63,6 @@ def _require_admin(request: AppRequest) -> None:
 @login_required
 def lockout_list_view(request: AppRequest) -> HttpResponse:
     _require_admin(request)
-    from django.core.paginator import Paginator
-
     page = Paginator(lockout_list(), 50).get_page(request.GET.get("page"))
     return render(request, "registration/lockout_list.html", {
         "page_obj": page, "otp_form": OTPResetForm(),
@@ -120,8 +120,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        from .services import audit_record
-
         audit_record(actor=self.request.user, verb="user.password_changed",
                      target=self.request.user)
         messages.success(self.request, _("Your password has been changed."))
@@ -165,8 +163,6 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        from .services import audit_record
-
         audit_record(actor=form.user, verb="user.password_reset", target=form.user,
                      ip_address=get_client_ip_address(self.request))
         return response

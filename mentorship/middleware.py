@@ -7,13 +7,21 @@ regional coordinator and an anonymous visitor get an empty scope: they see no pe
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
 from .access import user_organisation_ids
+from .otp import STEP_ENROL, otp_step_pending
 
 
 class ScopeMiddleware:
@@ -60,13 +68,6 @@ class SessionLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        import time
-
-        from django.contrib import messages
-        from django.contrib.auth import logout
-        from django.shortcuts import redirect
-        from django.utils.translation import gettext as _
-
         if request.user.is_authenticated:
             now = int(time.time())
             session = request.session
@@ -79,8 +80,6 @@ class SessionLimitMiddleware:
                 messages.info(request, _("Your session has ended after a period of "
                                          "inactivity. Please log in again."))
                 if request.method == "GET" and not request.headers.get("HX-Request"):
-                    from django.contrib.auth.views import redirect_to_login
-
                     return redirect_to_login(request.get_full_path())
                 return redirect("login")
             session[self.LAST_SEEN_KEY] = now
@@ -96,11 +95,6 @@ class OTPStepMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from django.contrib.auth.views import redirect_to_login
-        from django.urls import reverse
-
-        from .otp import STEP_ENROL, otp_step_pending
-
         step = otp_step_pending(request) if request.user.is_authenticated else None
         if step:
             target = reverse("otp_enrol") if step == STEP_ENROL else reverse("otp_verify")

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from mentorship.types import AppRequest
 from programmes.models import Programme
-from programmes.permissions import programme_get_for_user
+from programmes.permissions import programme_can_edit, programme_get_for_user
 
 from .models import Indicator
 from .plans import indicator_plan_rows, indicator_plans_set
@@ -47,13 +47,9 @@ def plan_list(request: AppRequest, programme_pk: int) -> HttpResponse:
     rows = indicator_plan_rows(programme=programme)
     years = list(programme.years)
     table = [(ind, [plans.get(year) for year in years]) for ind, plans in rows]
-    from mentorship import access as roles
-    from mentorship.access import access_for
-
-    access = access_for(request.user)
-    can_edit = access.is_admin or programme.pk in access.programme_ids(roles.CURATOR)
     return render(request, "monitoring/plan_list.html", {
-        "programme": programme, "years": years, "table": table, "can_edit": can_edit})
+        "programme": programme, "years": years, "table": table,
+        "can_edit": programme_can_edit(request.user, programme)})
 
 
 @login_required

@@ -8,16 +8,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext_lazy
 
 from mentorship.models import User
 from mentorship.services import audit_record
 from programmes.models import Programme
-from programmes.services import programme_mark_draft
+from programmes.services import YEAR_OUTSIDE_PROGRAMME, programme_mark_draft
 
 from .models import Indicator, IndicatorPlan
-
-PLAN_YEAR_OUTSIDE = gettext_lazy("The year %(year)s is outside the programme's period.")
 
 
 def indicator_plans_snapshot(*, programme: Programme) -> list[dict[str, Any]]:
@@ -47,7 +44,7 @@ def indicator_plans_set(*, indicator: Indicator, values: dict[int, Decimal | Non
     changes: dict[str, list[Any]] = {}
     for year, value in values.items():
         if year not in programme.years:
-            raise ValidationError(PLAN_YEAR_OUTSIDE, params={"year": year})
+            raise ValidationError(YEAR_OUTSIDE_PROGRAMME, params={"year": year})
         plan = current.get(year)
         old = plan.value if plan else None
         if old == value:

@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from mentorship.models import User
 
-from .models import ActivityExecution, Programme, ProgrammeForm, Task
+from .models import Activity, ActivityExecution, Programme, ProgrammeForm, Task
 
 LINES_HELP = _("One item per line.")
 MONTH_NAMES = {1: _("January"), 2: _("February"), 3: _("March"), 4: _("April"), 5: _("May"),
@@ -133,6 +133,15 @@ class ActivityForm(forms.Form):
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["task"].queryset = Task.objects.filter(programme=programme)
+
+    @staticmethod
+    def initial_for(activity: Activity | None) -> dict[str, Any]:
+        if activity is None:
+            return {"yearly": True}
+        return {"task": activity.task_id, "number": activity.number, "title": activity.title,
+                "items": activity.items, "timing": activity.timing, "months": activity.months,
+                "yearly": activity.yearly, "responsibles": activity.responsibles,
+                "expected_result": activity.expected_result}
 
     def clean_months(self) -> list[int]:
         """Months in academic order (August … July), so the run is read correctly."""

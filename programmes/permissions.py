@@ -35,6 +35,13 @@ def programme_get_for_user(user: User, pk: int, *, write: bool = False,
     return programme
 
 
+def programme_can_edit(user: User, programme: Programme) -> bool:
+    """Whether the user may change the programme (its curators and admins): for showing
+    edit links on pages the `write` check of `programme_get_for_user` guards."""
+    access = access_for(user)
+    return access.is_admin or programme.pk in access.programme_ids(roles.CURATOR)
+
+
 def programme_get_for_approval(user: User, pk: int) -> Programme:
     """The programme if the user is its director (or an admin); its other participants get
     403, anyone else 404."""

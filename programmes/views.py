@@ -28,7 +28,7 @@ from .forms import (
     TaskForm,
 )
 from .models import Activity, Programme, ProgrammeForm, StagePeriod, Task
-from .permissions import execution_get_for_user, programme_get_for_user
+from .permissions import execution_get_for_user, programme_can_edit, programme_get_for_user
 from .selectors import responsible_users, roadmap_rows, stages_for_year
 
 
@@ -45,10 +45,9 @@ def _attach(form: Any, error: ValidationError) -> None:
 
 
 def _edit_page(request: AppRequest, *, programme: Programme, form: Any, title: str,
-               back: str, multipart: bool = False) -> HttpResponse:
+               back: str) -> HttpResponse:
     return render(request, "programmes/edit.html", {
-        "programme": programme, "form": form, "title": title, "back": back,
-        "multipart": multipart})
+        "programme": programme, "form": form, "title": title, "back": back})
 
 
 def _detail(programme: Programme, anchor: str) -> str:
@@ -139,14 +138,8 @@ def activity_edit(request: AppRequest, programme_pk: int,
     programme = programme_get_for_user(request.user, programme_pk, write=True)
     activity = (get_object_or_404(Activity, programme=programme, pk=pk)
                 if pk is not None else None)
-    initial: dict[str, Any] = {"yearly": True}
-    if activity is not None:
-        initial = {"task": activity.task_id, "number": activity.number,
-                   "title": activity.title, "items": activity.items, "timing": activity.timing,
-                   "months": activity.months, "yearly": activity.yearly,
-                   "responsibles": activity.responsibles,
-                   "expected_result": activity.expected_result}
-    form = ActivityForm(request.POST or None, programme=programme, initial=initial)
+    form = ActivityForm(request.POST or None, programme=programme,
+                        initial=ActivityForm.initial_for(activity))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -201,17 +194,9 @@ def roadmap_page(request: AppRequest, programme_pk: int) -> HttpResponse:
     stages = stages_for_year(programme=programme, academic_year=year)
     return render(request, "programmes/roadmap.html", {
         "programme": programme, "year": year, "years": list(programme.years), "rows": rows,
-        "stages": stages, "can_edit": _can_edit(request, programme),
+        "stages": stages, "can_edit": programme_can_edit(request.user, programme),
         "overdue_count": sum(1 for r in rows if r.overdue),
         "done_count": sum(1 for r in rows if r.status == "done")})
-
-
-def _can_edit(request: AppRequest, programme: Programme) -> bool:
-    from mentorship import access as roles
-    from mentorship.access import access_for
-
-    access = access_for(request.user)
-    return access.is_admin or programme.pk in access.programme_ids(roles.CURATOR)
 
 
 @login_required

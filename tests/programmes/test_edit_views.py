@@ -209,3 +209,20 @@ def test_stage_dates_and_plans_are_saved(world) -> None:
                 .values_list("year", "value")) == {2024: 40, 2025: 60}
     page = client.get(reverse("monitoring:plans", args=[pk]))
     assert page.status_code == 200
+
+
+@pytest.mark.parametrize(("role", "can_edit"), [("curator", True), ("admin", True),
+                                                ("director", False)])
+def test_read_pages_offer_editing_to_curators_only(world, role: str, can_edit: bool) -> None:
+    """The director reads the roadmap and the plans but gets no edit links (their targets
+    answer 403 to the director)."""
+    objs = roadmap_objects(world)
+    pk = world.programme.pk
+    client = world.client_for(role)
+    roadmap_page = client.get(reverse("programmes:roadmap", args=[pk])
+                              + f"?year={objs['execution'].academic_year}")
+    edit_url = reverse("programmes:execution_edit", args=[objs["execution"].pk])
+    assert roadmap_page.context["can_edit"] is can_edit
+    assert (f'href="{edit_url}?next=' in roadmap_page.content.decode()) is can_edit
+    plans_page = client.get(reverse("monitoring:plans", args=[pk]))
+    assert plans_page.context["can_edit"] is can_edit
