@@ -1,7 +1,9 @@
 """Who the user is in the product: their person, organisation, region and roles.
 
 Roles are data (participants.ProgrammeRole); this module only reads them, once per request
-(the result is cached on the user object). Views ask `access_for(user)` and the
+(the result is cached on the user object), and between requests keeps what it read in the
+Django cache under the data version (mentorship.dataversion): one query while no data
+changes, three when any did. Views ask `access_for(user)` and the
 `<entity>_get_for_user` helpers of each app; they never look at roles themselves.
 """
 
@@ -10,8 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
+
+from . import dataversion
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -38,6 +43,7 @@ ROLE_TITLES = {
     MENTEE: _("Mentee"),
 }
 STAFF_ROLES = frozenset({DIRECTOR, CURATOR})
+ACCESS_CACHE_SECONDS = 60 * 60
 
 
 @dataclass(frozen=True)
@@ -82,7 +88,13 @@ def access_for(user: User | AnonymousUser) -> Access:
     cached = getattr(user, "_access", None)
     if cached is not None:
         return cached
-    access = _compute_access(user)
+    version = dataversion.current()
+    key = f"access:{version}:{user.pk}" if version else None
+    access = cache.get(key) if key else None
+    if access is None:
+        access = _compute_access(user)
+        if key:
+            cache.set(key, access, ACCESS_CACHE_SECONDS)
     user._access = access  # type: ignore[union-attr]
     return access
 

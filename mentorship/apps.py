@@ -10,7 +10,13 @@ class MentorshipConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import post_migrate
 
+        from .dataversion import installed_after_migrate
         from .otp import account_logged_in
 
         user_logged_in.connect(account_logged_in, dispatch_uid="mentorship.account_logged_in")
+        # After every migrate and flush: the data version's triggers (a migration may have
+        # rebuilt a table without them) and a new epoch.
+        post_migrate.connect(installed_after_migrate, sender=self,
+                             dispatch_uid="mentorship.data_version")

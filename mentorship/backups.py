@@ -27,6 +27,8 @@ from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
+from . import dataversion
+
 PREFIX = "backup-"
 PARTIAL_SUFFIX = ".partial"
 MANIFEST = "manifest.json"
@@ -199,4 +201,7 @@ def backup_restore(*, path: Path) -> Backup:
             target.close()
             source.close()
     _restore_media(backup.path / MEDIA_ARCHIVE)
+    # The counter went back with the data: a new epoch keeps caches from serving what they
+    # stored under its later numbers (and an older backup gets the triggers).
+    dataversion.install()
     return backup

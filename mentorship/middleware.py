@@ -58,8 +58,9 @@ class SecurityHeadersMiddleware:
 class SessionLimitMiddleware:
     """Ends a session idle longer than SESSION_IDLE_MINUTES or older than SESSION_MAX_HOURS
     (a shared computer in a classroom must not stay logged in). The idle limit is also the
-    cookie's age, renewed on every request (SESSION_SAVE_EVERY_REQUEST); the times kept in
-    the session make both limits hold whatever the session backend."""
+    cookie's age; the time of the last request is written (and the cookie renewed) at most
+    once per SESSION_TOUCH_SECONDS, so most requests write nothing. The times kept in the
+    session make both limits hold whatever the session backend."""
 
     LAST_SEEN_KEY = "last_seen"
     STARTED_KEY = "login_at"
@@ -82,7 +83,9 @@ class SessionLimitMiddleware:
                 if request.method == "GET" and not request.headers.get("HX-Request"):
                     return redirect_to_login(request.get_full_path())
                 return redirect("login")
-            session[self.LAST_SEEN_KEY] = now
+            if now - last_seen >= settings.SESSION_TOUCH_SECONDS or (
+                    self.LAST_SEEN_KEY not in session):
+                session[self.LAST_SEEN_KEY] = now  # saved, and the cookie renewed
         return self.get_response(request)
 
 

@@ -58,3 +58,20 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%d.%m.%Y %H:%M} {self.verb} {self.target_repr}"
+
+
+class DataVersion(models.Model):
+    """One row whose `number` moves with every committed write to the product's data, and
+    whose `epoch` is drawn anew whenever the row could go back in time (migrate, flush,
+    restore). `mentorship.dataversion` keeps it up to date with database triggers; caches
+    key their entries on it."""
+
+    epoch = models.CharField(max_length=32)
+    number = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("data version")
+        verbose_name_plural = _("data versions")
+
+    def __str__(self) -> str:
+        return f"{self.epoch}:{self.number}"

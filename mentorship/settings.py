@@ -150,8 +150,14 @@ REDIS_URL: str = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": REDIS_URL}}
+    # Sessions are kept in the database and read through Redis.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Pages people open most are cached per user under the data version for at most this many
+# seconds (mentorship.pagecache); 0 turns that off.
+PAGE_CACHE_SECONDS: int = env.int("PAGE_CACHE_SECONDS", default=300)
 
 # Celery: without a broker, tasks run eagerly in-process (embedded default and most tests).
 CELERY_BROKER_URL: str = env.str("CELERY_BROKER_URL", default="")
@@ -228,12 +234,15 @@ SITE_URL: str = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# A session ends after SESSION_IDLE_MINUTES without a request (the cookie's age is renewed
-# on every request) and, however active, SESSION_MAX_HOURS after the login.
+# A session ends after SESSION_IDLE_MINUTES without a request and, however active,
+# SESSION_MAX_HOURS after the login. The time of the last request (and with it the cookie's
+# age) is written at most once per SESSION_TOUCH_SECONDS, not on every request: a write per
+# page view would cost more than the page itself when it comes from the cache.
 SESSION_IDLE_MINUTES: int = env.int("SESSION_IDLE_MINUTES", default=30)
 SESSION_MAX_HOURS: int = env.int("SESSION_MAX_HOURS", default=12)
+SESSION_TOUCH_SECONDS = 60
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

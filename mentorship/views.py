@@ -32,12 +32,14 @@ from .access import access_for
 from .health import health_checks
 from .home import home_context
 from .models import User
+from .pagecache import cached_page
 from .types import AppRequest
 
 PAGE_SIZE = 50
 
 
 @login_required
+@cached_page
 def home(request: AppRequest) -> HttpResponse:
     access = access_for(request.user)
     role, context = home_context(user=request.user, access=access)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mentorship.files import stored_file_response
+from mentorship.pagecache import cached_page
 from mentorship.spreadsheets import spreadsheet_response
 from mentorship.types import AppRequest
 from programmes.models import Region
@@ -73,6 +74,7 @@ def _attach(form: FactForm | HeadcountForm | RegionalPlanForm | ReportForm,
 
 
 @login_required
+@cached_page
 def dashboard(request: AppRequest, programme_pk: int) -> HttpResponse:
     programme = programme_get_for_monitoring(request.user, programme_pk)
     year = parse_year(request.GET.get("year"), years=programme.years,
@@ -275,6 +277,7 @@ def _plan_form(region: Region, selectable: list[int], data: QueryDict | None = N
 
 
 @login_required
+@cached_page
 def region(request: AppRequest) -> HttpResponse:
     region_obj = region_get_for_user(request.user)
     return render(request, "monitoring/region.html", _region_context(request, region_obj))

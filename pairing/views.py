@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from mentorship import access as roles
 from mentorship.access import access_for
+from mentorship.pagecache import cached_page
 from mentorship.pdf import render_pdf
 from mentorship.types import AppRequest
 from participants.consent_selectors import consent_revoked_in_mentorship
@@ -90,6 +91,7 @@ def _attach(form: Any, error: ValidationError) -> None:
 # --------------------------------------------------------------------------- mentorships
 
 @login_required
+@cached_page
 def mentorship_list(request: AppRequest, programme_pk: int) -> HttpResponse:
     programme = programme_get_for_user(request.user, programme_pk)
     form = MentorshipFilterForm(request.GET or None, forms_qs=programme.forms.all())
@@ -102,6 +104,7 @@ def mentorship_list(request: AppRequest, programme_pk: int) -> HttpResponse:
 
 
 @login_required
+@cached_page
 def mentorship_detail(request: AppRequest, pk: int) -> HttpResponse:
     mentorship = mentorship_get_for_user(request.user, pk)
     # The plan and meeting sections (stage 6) read through pairing.work_selectors.
@@ -171,6 +174,7 @@ def order_pdf(request: AppRequest, programme_pk: int) -> HttpResponse:
 # --------------------------------------------------------------------------- requests
 
 @login_required
+@cached_page
 def request_list(request: AppRequest, programme_pk: int) -> HttpResponse:
     programme = programme_get_for_user(request.user, programme_pk, staff_only=True)
     form = RequestFilterForm(request.GET or None, forms_qs=programme.forms.all())
@@ -408,6 +412,7 @@ def _reasons(run: MatchRun) -> list[tuple[str, int]]:
 
 
 @login_required
+@cached_page
 def board(request: AppRequest, programme_pk: int) -> HttpResponse:
     """The curator's board: run the matcher for a form, read and decide its proposals."""
     programme = programme_get_for_user(request.user, programme_pk, staff_only=True)

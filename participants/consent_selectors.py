@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programmes.models import Programme
 
-from .models import Consent, Person, StudyGroup
+from .models import Consent, Person, ProgrammeRole, StudyGroup
 from .selectors import consent_required_signer, consent_valid_q
 
 STATUS_VALID = "valid"
@@ -40,10 +40,14 @@ def programme_end(programme: Programme) -> dt.date:
 
 def _in_active_mentorship_q(programme: Programme) -> Q:
     """People who mentor, or are an active mentee of, an active pair or group of the
-    programme (reverse relations: this app does not import pairing)."""
-    return (Q(roles__programme=programme, roles__mentorships_as_mentor__status="active")
-            | Q(roles__programme=programme, roles__memberships__is_active=True,
-                roles__memberships__mentorship__status="active"))
+    programme (reverse relations: this app does not import pairing). Two `IN` subqueries
+    over the programme's roles: one OR over both joins would multiply the rows."""
+    mentoring = ProgrammeRole.objects.filter(
+        programme=programme, mentorships_as_mentor__status="active").values("person_id")
+    mentored = ProgrammeRole.objects.filter(
+        programme=programme, memberships__is_active=True,
+        memberships__mentorship__status="active").values("person_id")
+    return Q(pk__in=mentoring) | Q(pk__in=mentored)
 
 
 def consent_register(*, programme: Programme, on: dt.date, status: str = "",
@@ -73,8 +77,8 @@ def consent_register(*, programme: Programme, on: dt.date, status: str = "",
                                | Q(valid_until__gt=programme_end(programme)))
         qs = qs.filter(has_consent=True).exclude(Exists(lasting))
     elif status == STATUS_FLAGGED:
-        flagged = Person.objects.filter(_in_active_mentorship_q(programme))
-        qs = qs.filter(has_consent=False, was_revoked=True, pk__in=flagged.values("pk"))
+        qs = qs.filter(_in_active_mentorship_q(programme), has_consent=False,
+                       was_revoked=True)
     if category:
         qs = qs.filter(category=category)
     if group_id:

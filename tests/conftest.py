@@ -86,6 +86,25 @@ def _no_network_beyond_localhost() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _data_version(request: pytest.FixtureRequest) -> None:
+    """Each database test starts under an epoch of its own (rolled-back tests leave the
+    counter where it was, so numbers repeat from test to test and would find another test's
+    cached pages), and on PostgreSQL the data version's triggers fire at each statement:
+    the test's transaction never commits (mentorship.dataversion)."""
+    names = request.fixturenames
+    marker = request.node.get_closest_marker("django_db")
+    transactional = ("transactional_db" in names or "live_server" in names
+                     or (marker is not None and marker.kwargs.get("transaction")))
+    if "db" not in names and marker is None and not transactional:
+        return
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from mentorship import dataversion
+
+    dataversion.immediate()
+    dataversion.renew()
+
+
+@pytest.fixture(autouse=True)
 def _scopes(request: pytest.FixtureRequest) -> Iterator[None]:
     if request.node.get_closest_marker("scopes_enabled"):
         yield

@@ -159,9 +159,10 @@ def test_permission_matrix(world: World, view: str, role: str, expected: int) ->
         assert AccessAttempt.objects.filter(username="someone").exists()
 
 
-# Session, user, the user's access (coordinator, person), the two lockout aggregates
-# (login at address, whole address), the session save (savepoint, update, release).
-QUERIES = 9
+# Session, user, the data version and the user's access (coordinator, person: the first
+# request reads it, later ones find it in the cache), the two lockout aggregates (login at
+# address, whole address); the session is not saved (written once a minute).
+QUERIES = 7
 
 
 @pytest.mark.django_db

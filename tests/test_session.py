@@ -33,7 +33,9 @@ def _shift(client: Client, **seconds_ago: int) -> None:
 def test_defaults() -> None:
     assert django_settings.SESSION_IDLE_MINUTES == 30
     assert django_settings.SESSION_COOKIE_AGE == 30 * 60
-    assert django_settings.SESSION_SAVE_EVERY_REQUEST
+    # The last request's time is written once a minute, not on every request.
+    assert not django_settings.SESSION_SAVE_EVERY_REQUEST
+    assert django_settings.SESSION_TOUCH_SECONDS == 60
     assert django_settings.SESSION_MAX_HOURS == 12
 
 
@@ -89,6 +91,20 @@ def test_htmx_request_of_an_idle_session_is_sent_to_login(world: World) -> None:
 @pytest.mark.django_db
 def test_cookie_age_follows_the_idle_limit(world: World) -> None:
     client = world.client_for("mentor")
+    _shift(client, last_seen=2 * 60)
     response = client.get(reverse("home"))
     cookie = response.cookies[django_settings.SESSION_COOKIE_NAME]
     assert int(cookie["max-age"]) == 30 * 60
+
+
+@pytest.mark.django_db
+def test_a_request_soon_after_the_last_writes_nothing(world: World) -> None:
+    client = world.client_for("mentor")
+    _shift(client, last_seen=2 * 60)
+    client.get(reverse("home"))  # more than a minute after the last: written
+    written = client.session[LAST_SEEN]
+    assert int(time.time()) - written < 5
+    response = client.get(reverse("programme_list"))
+    assert response.status_code == 200
+    assert django_settings.SESSION_COOKIE_NAME not in response.cookies
+    assert client.session[LAST_SEEN] == written

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -89,7 +90,9 @@ def _queries(client: object, url: str) -> int:
     ("home", "coordinator"),
 ])
 def test_page_queries_do_not_grow_with_the_data(monitored: Monitored, name: str,
-                                                role: str) -> None:
+                                                role: str, settings: Any) -> None:
+    # What rendering the page costs: the page cache (tests/test_pagecache.py) is off.
+    settings.PAGE_CACHE_SECONDS = 0
     programme = monitored.world.programme
     urls = {
         "dashboard": reverse("monitoring:dashboard", args=[programme.pk]) + "?year=2026",
@@ -111,13 +114,14 @@ def test_page_queries_do_not_grow_with_the_data(monitored: Monitored, name: str,
     assert _queries(client, urls[name]) == small
 
 
-def test_dashboard_query_count(monitored: Monitored) -> None:
+def test_dashboard_query_count(monitored: Monitored, settings: Any) -> None:
     # session, user, the user's person and roles (access), current programme (navigation),
-    # programme; the snapshot's fingerprint (the figures themselves come from the cache:
-    # people on record, mentees, mentors, requests, satisfaction, by form, survey
-    # campaigns, employers of the region); the forms' names, indicators, plans, entered
-    # facts, headcounts; roadmap activities and their executions; today's stages; the
-    # session saved (with its savepoint).
+    # programme; the data version (the figures themselves come from the cache: people on
+    # record, mentees, mentors, requests, satisfaction, by form, survey campaigns, employers
+    # of the region); the forms' names, indicators, plans, entered facts, headcounts;
+    # roadmap activities and their executions; today's stages. (Rendering: the page cache
+    # is off.)
+    settings.PAGE_CACHE_SECONDS = 0
     client = monitored.world.client_for("director")
     url = reverse("monitoring:dashboard", args=[monitored.world.programme.pk])
     client.get(url)

@@ -62,9 +62,9 @@ def _queries(fn: object) -> int:
 
 def test_a_later_load_reads_the_snapshot(college: College) -> None:
     cold = _queries(lambda: _figures(college))
-    # The fingerprint, each figure, the forms' names.
+    # The data version, each figure, the forms' names.
     assert cold == 1 + len(snapshots.PROGRAMME_FIGURES) + 1
-    assert _queries(lambda: _figures(college)) == 2  # the fingerprint and the forms' names
+    assert _queries(lambda: _figures(college)) == 2  # the data version and the forms' names
     # The same figures as computed directly.
     direct = Figures.for_programme(college.programme, today=TODAY)
     cached = _figures(college)
@@ -92,7 +92,7 @@ def test_an_ended_membership_shows_at_once_even_written_by_a_bare_update(
         college: College) -> None:
     assert _mentees(college) == (Decimal("44.4"), 4, 9)
     # S4 leaves M2 on 30.06.2023: no longer a mentee in 2024. MentorshipMember has no
-    # updated_at and QuerySet.update sends no signal: the fingerprint still moves.
+    # updated_at and QuerySet.update sends no signal: the data version still moves.
     MentorshipMember.objects.filter(mentorship=college.mentorships["M2"],
                                     mentee__person=college.people["S4"]).update(
         is_active=False, left_on=dt.date(2023, 6, 30))
@@ -171,7 +171,7 @@ def test_the_regional_roll_up_shows_changes_at_once(college: College) -> None:
         return line.cells[-1].fact.numerator, college_row.people
 
     assert rollup() == (4, 17)
-    # A later load reads the snapshot: organisations, forms, the fingerprint, regional
+    # A later load reads the snapshot: organisations, forms, the data version, regional
     # plans, headcounts.
     assert _queries(rollup) == 5
     MentorshipMember.objects.filter(mentorship=college.mentorships["M2"],
@@ -187,7 +187,7 @@ def test_the_warm_task_computes_todays_snapshots(college: College) -> None:
     programme.end_year = today.year
     programme.save(update_fields=["end_year"])
     assert snapshots_warm_task.delay().get() >= 2  # the programme and its region
-    # The dashboard's figures for today are ready: the fingerprint and the forms' names.
+    # The dashboard's figures for today are ready: the data version and the forms' names.
     assert _queries(lambda: snapshots.programme_figures(programme)) == 2
 
 
