@@ -12,7 +12,8 @@ What it does:
    of their role, each checked to answer 200 before the run starts.
 3. Starts gunicorn (`--workers`, default 3) on 127.0.0.1 and a free port with production-like
    settings: DEBUG off, a random SECRET_KEY, ALLOWED_HOSTS=127.0.0.1, django-axes on,
-   persistent database connections (CONN_MAX_AGE=60).
+   persistent database connections (CONN_MAX_AGE=60), the cache and sessions in Redis
+   (LOAD_REDIS_URL, default redis://127.0.0.1:6379/3).
 4. Runs Locust (as a library, FastHttpUser, no think time): each user logs in once with the
    right password (so axes never locks anyone), then requests its role's pages for 60 s:
    director — dashboard, pair list, home; curators — pairing board, pair lists, dashboard,
@@ -49,6 +50,9 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/mentorship_load"
+# The cache (and with it the sessions) in Redis, as in production; LOAD_REDIS_URL= (empty)
+# for each worker's local memory instead.
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/3"
 PASSWORD = "demo"  # noqa: S105 - the demo password
 MENTORS, MENTEES = 7, 10  # plus the director and two curators: 20 users
 SURVEY_TEXT = "Всё хорошо, спасибо наставнику."
@@ -267,7 +271,7 @@ def _env(database_url: str, **extra: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
     env.update({"DATABASE_URL": database_url, "DEBUG": "0", "HTTPS": "0",
                 "ALLOWED_HOSTS": "127.0.0.1", "AXES_ENABLED": "1", "CELERY_BROKER_URL": "",
-                "REDIS_URL": env.get("LOAD_REDIS_URL", ""), "LOG_LEVEL": "ERROR",
+                "REDIS_URL": env.get("LOAD_REDIS_URL", DEFAULT_REDIS_URL), "LOG_LEVEL": "ERROR",
                 "DEMO_DATA_ALLOWED": "1", "PYTHONPATH": str(ROOT)})
     env.update(extra)
     return env
@@ -326,7 +330,8 @@ def run_load(*, base: str, users: list[dict[str, Any]], duration: float,
     from locust.env import Environment
 
     pending = list(users)
-    state: dict[str, Any] = {"logged_in": 0, "login_ms": [], "started": None}
+    state: dict[str, Any] = {"logged_in": 0, "login_ms": [], "started": None, "pages": 0,
+                             "hits": 0}
     csrf_re = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
     class Member(FastHttpUser):
@@ -384,7 +389,10 @@ def run_load(*, base: str, users: list[dict[str, Any]], duration: float,
                 return
             name, url = self.weighted[self.turn % len(self.weighted)]
             self.turn += 1
-            self.client.get(url, name=name)
+            response = self.client.get(url, name=name)
+            if state["started"] is not None:
+                state["pages"] += 1
+                state["hits"] += response.headers.get("X-Page-Cache") == "hit"
 
     env = Environment(user_classes=[Member], events=events)
     runner = env.create_local_runner()
@@ -419,7 +427,9 @@ def run_load(*, base: str, users: list[dict[str, Any]], duration: float,
               "server_cpu_ms_per_request": round(server_cpu * 1000 / total.num_requests, 1)
               if total.num_requests else None,
               "login_ms_median": sorted(state["login_ms"])[len(state["login_ms"]) // 2]
-              if state["login_ms"] else None}
+              if state["login_ms"] else None,
+              "page_cache_hits": round(100 * state["hits"] / state["pages"], 1)
+              if state["pages"] else None}
     runner.quit()
     return result
 
@@ -495,6 +505,8 @@ def main() -> None:
     for error, count in result["error_details"].items():
         print(f"error ×{count}: {error}")
     print(f"Logins (not in the figures): median {result['login_ms_median']:.0f} ms")
+    print(f"Pages served by the per-user page cache: {result['page_cache_hits']} % "
+          f"(the rest rendered: first visits, and every page after a write)")
     cpu = result["server_cpu_ms_per_request"]
     if cpu:
         print(f"gunicorn CPU per request: {cpu} ms (PostgreSQL not included): on 2 idle cores "

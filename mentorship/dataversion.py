@@ -5,7 +5,8 @@ on it instead of checking the rows they were computed from.
 Database triggers keep it, so no code path can forget it: the ORM's `save`, `update`,
 `bulk_create` and `delete`, the admin, imports, raw SQL and a `psql` session all move it.
 Every table of the product's apps has one, except the logs (`UNTRACKED`), which change on
-every request and feed no cached page.
+every request and feed no cached page; and an update of only a user's `last_login` (every
+login writes it) does not count.
 
 - PostgreSQL: a row-level constraint trigger, `DEFERRABLE INITIALLY DEFERRED`, runs at
   commit and adds one to the counter once per transaction (a transaction-local setting
@@ -41,6 +42,9 @@ TRACKED_APPS = ("mentorship", "programmes", "participants", "pairing", "monitori
 # Logs, written on almost every request, that no cached page or figure is derived from; and
 # the counter itself.
 UNTRACKED = {"mentorship.dataversion", "mentorship.auditentry", "cycle.notificationlog"}
+# Columns whose updates alone do not move it: the time of a user's last login is written at
+# every login and shown nowhere a cache keeps.
+UNTRACKED_COLUMNS = {"mentorship.user": {"last_login"}}
 
 TRIGGER = "mentorship_data_version"
 FUNCTION = "mentorship_data_version_bump"
@@ -50,17 +54,32 @@ def _table() -> str:
     return apps.get_model("mentorship", "DataVersion")._meta.db_table
 
 
-def tracked_tables() -> list[str]:
-    """The tables whose writes move the version (many-to-many tables included)."""
-    tables = set()
+def _tracked_models() -> list[Any]:
+    models = []
     for app_label in TRACKED_APPS:
         for model in apps.get_app_config(app_label).get_models(include_auto_created=True):
-            if model._meta.label_lower in UNTRACKED or not model._meta.managed:
+            if (model._meta.label_lower in UNTRACKED or not model._meta.managed
+                    or model._meta.proxy):
                 continue
-            if model._meta.proxy:
-                continue
-            tables.add(model._meta.db_table)
-    return sorted(tables)
+            models.append(model)
+    return models
+
+
+def tracked_tables() -> list[str]:
+    """The tables whose writes move the version (many-to-many tables included)."""
+    return sorted({model._meta.db_table for model in _tracked_models()})
+
+
+def _update_columns(quote: Any) -> dict[str, str]:
+    """For tables with untracked columns: the `UPDATE OF` list of their other columns."""
+    lists = {}
+    for model in _tracked_models():
+        skipped = UNTRACKED_COLUMNS.get(model._meta.label_lower)
+        if skipped:
+            columns = [field.column for field in model._meta.concrete_fields
+                       if field.name not in skipped]
+            lists[model._meta.db_table] = ", ".join(quote(column) for column in columns)
+    return lists
 
 
 def _postgresql(cursor: Any, table: str, tables: list[str]) -> None:
@@ -78,11 +97,13 @@ def _postgresql(cursor: Any, table: str, tables: list[str]) -> None:
             END IF;
             RETURN NULL;
         END $$""")
+    columns = _update_columns(cursor.db.ops.quote_name)
     for name in tables:
         quoted = cursor.db.ops.quote_name(name)
+        update = f"UPDATE OF {columns[name]}" if name in columns else "UPDATE"
         cursor.execute(f"DROP TRIGGER IF EXISTS {TRIGGER} ON {quoted}")
         cursor.execute(f"DROP TRIGGER IF EXISTS {TRIGGER}_truncate ON {quoted}")
-        cursor.execute(f"CREATE CONSTRAINT TRIGGER {TRIGGER} AFTER INSERT OR UPDATE OR DELETE "
+        cursor.execute(f"CREATE CONSTRAINT TRIGGER {TRIGGER} AFTER INSERT OR {update} OR DELETE "
                        f"ON {quoted} DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
                        f"EXECUTE FUNCTION {FUNCTION}()")
         cursor.execute(f"CREATE TRIGGER {TRIGGER}_truncate AFTER TRUNCATE ON {quoted} "
@@ -90,11 +111,15 @@ def _postgresql(cursor: Any, table: str, tables: list[str]) -> None:
 
 
 def _sqlite(cursor: Any, table: str, tables: list[str]) -> None:
+    columns = _update_columns(cursor.db.ops.quote_name)
     for name in tables:
         for event in ("insert", "update", "delete"):
             trigger = cursor.db.ops.quote_name(f"{TRIGGER}_{name}_{event}")
+            what = event.upper()
+            if event == "update" and name in columns:
+                what = f"UPDATE OF {columns[name]}"
             cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
-            cursor.execute(f"CREATE TRIGGER {trigger} AFTER {event.upper()} ON "
+            cursor.execute(f"CREATE TRIGGER {trigger} AFTER {what} ON "
                            f"{cursor.db.ops.quote_name(name)} BEGIN UPDATE {table} "
                            f"SET number = number + 1 WHERE id = 1; END")
 

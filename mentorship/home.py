@@ -12,8 +12,8 @@ from django_scopes import scopes_disabled
 
 from cycle.risk import risk_count
 from monitoring.forms import YearFilterForm
+from monitoring.fragments import dashboard_html
 from monitoring.selectors import (
-    programme_dashboard,
     programme_default_year,
     region_rollup,
     region_years,
@@ -86,8 +86,7 @@ def _director(user: User, access: Access) -> dict[str, Any]:
         return {"programme": None, "open_surveys": open_surveys}
     year = programme_default_year(programme)
     return {"programme": programme, "open_surveys": open_surveys,
-            "dashboard": programme_dashboard(programme=programme, year=year),
-            "year_form": YearFilterForm(initial={"year": year}, years=programme.years)}
+            "dashboard_html": dashboard_html(programme=programme, year=year, access=access)}
 
 
 def _coordinator(user: User, access: Access) -> dict[str, Any]:

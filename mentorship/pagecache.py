@@ -18,7 +18,11 @@ Never cached: anything but a plain GET of an HTML page answered 200, htmx partia
 response that sets a cookie or carries a file, and a page showing one-time messages (nor is
 a cached page served while messages wait: they must show).
 
-`PAGE_CACHE_SECONDS=0` turns the cache off.
+`cached_fragment` keeps a piece of a page that is the same for everyone allowed to see it
+(the dashboard's body) under the data version, shared between users, so that even a first
+visit does not rebuild it.
+
+`PAGE_CACHE_SECONDS=0` turns both off.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from . import dataversion
@@ -118,3 +123,22 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         return response
 
     return wrapper
+
+
+def cached_fragment(name: str, parts: tuple[Any, ...], render: Callable[[], str]) -> SafeString:
+    """The HTML `render()` returns, kept under the data version, the code, `name` and
+    `parts` (what the fragment depends on besides the data: ids, the year, flags of what the
+    viewer may do), the language, the time zone and the day. The fragment must hold nothing
+    of one viewer's own (no CSRF token, no name from the session)."""
+    seconds = settings.PAGE_CACHE_SECONDS
+    version = dataversion.current() if seconds > 0 else None
+    if version is None:
+        return mark_safe(render())  # noqa: S308 - rendered by the template engine
+    key_parts = (code_stamp(), version, name, parts, get_language(),
+                 timezone.get_current_timezone_name(), timezone.localdate().isoformat())
+    key = f"fragment:{hashlib.sha256(repr(key_parts).encode()).hexdigest()}"
+    html = cache.get(key)
+    if html is None:
+        html = str(render())
+        cache.set(key, html, seconds)
+    return mark_safe(html)  # noqa: S308 - rendered by the template engine, kept as is

@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mentorship.access import access_for
 from mentorship.files import stored_file_response
 from mentorship.pagecache import cached_page
 from mentorship.spreadsheets import spreadsheet_response
@@ -25,6 +26,7 @@ from programmes.models import Region
 
 from . import charts
 from .forms import FactForm, HeadcountForm, RegionalPlanForm, ReportForm, YearFilterForm
+from .fragments import dashboard_html
 from .models import Headcount, IndicatorFact
 from .permissions import (
     fact_get_for_user,
@@ -40,7 +42,6 @@ from .selectors import (
     indicator_line,
     indicator_lines,
     parse_year,
-    programme_dashboard,
     programme_default_year,
     region_rollup,
     region_years,
@@ -79,9 +80,9 @@ def dashboard(request: AppRequest, programme_pk: int) -> HttpResponse:
     programme = programme_get_for_monitoring(request.user, programme_pk)
     year = parse_year(request.GET.get("year"), years=programme.years,
                       default=programme_default_year(programme))
-    context = {"programme": programme, "dashboard": programme_dashboard(programme=programme,
-                                                                        year=year),
-               "year_form": YearFilterForm(initial={"year": year}, years=programme.years)}
+    context = {"programme": programme,
+               "dashboard_html": dashboard_html(programme=programme, year=year,
+                                                access=access_for(request.user))}
     return render(request, "monitoring/dashboard.html", context)
 
 

@@ -144,3 +144,16 @@ def test_flush_keeps_a_counter_under_a_new_epoch() -> None:
     call_command("flush", "--noinput", verbosity=0)
     assert DataVersion.objects.count() == 1
     assert _epoch() != epoch
+
+
+@pytest.mark.django_db
+def test_a_login_does_not_move_it_but_a_change_of_the_user_does(world: World) -> None:
+    from django.contrib.auth.models import update_last_login
+
+    user = world.users["mentor"]
+    before = _number()
+    update_last_login(None, user)  # what every login writes
+    assert _number() == before
+    user.first_name = "Другое"
+    user.save()
+    assert _number() > before

@@ -148,3 +148,30 @@ def test_no_page_for_anonymous_visitors(client: Client) -> None:
     response = client.get(reverse("home"))
     assert response.status_code == 302
     assert page_key(response.wsgi_request) is None
+
+
+@pytest.mark.django_db
+def test_the_dashboard_body_is_shared_but_not_the_director_only_link(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    from monitoring import fragments
+
+    built = []
+    real = fragments.programme_dashboard
+    monkeypatch.setattr(fragments, "programme_dashboard",
+                        lambda **kw: built.append(kw) or real(**kw))
+    url = reverse("monitoring:dashboard", args=[world.programme.pk])
+    headcount = reverse("monitoring:headcount", args=[world.programme.pk])
+    director = world.client_for("director").get(url).content.decode()
+    curator = world.client_for("curator").get(url).content.decode()
+    assert headcount in director and headcount not in curator
+    assert len(built) == 2  # one body per set of links
+    # A second curator's first visit (another session) reuses the body.
+    assert world.client_for("curator").get(url).content.decode().count('id="dashboard"') == 1
+    assert len(built) == 2
+    # The director's home shows the same body, already built.
+    home = world.client_for("director").get(reverse("home")).content.decode()
+    assert 'id="result-indicators"' in home
+    # Any write: the body is built again.
+    Person.objects.filter(pk=world.people["mentee"].pk).update(last_name="Другой")
+    world.client_for("curator").get(url)
+    assert len(built) == 3
