@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mentorship.forms import attach_errors
 from mentorship.pdf import render_pdf
 from mentorship.types import AppRequest
 from pairing.permissions import mentor_get_for_user
@@ -40,16 +41,6 @@ from .recognition_forms import BestMentorChoiceForm, RecognitionForm, TrainingFo
 
 PAGE_SIZE = 30
 LETTER_KINDS = ("thanks", "parents")
-
-
-def _attach(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 # --------------------------------------------------------------------------- a mentor's page
@@ -84,7 +75,7 @@ def training_add(request: AppRequest, pk: int) -> HttpResponse:
         try:
             services.training_save(role=mentor, acting_user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("The training has been recorded."))
             return redirect("cycle:mentor_training", mentor.pk)
@@ -103,7 +94,7 @@ def training_edit(request: AppRequest, mentor_pk: int, pk: int) -> HttpResponse:
             services.training_save(role=mentor, training=training, acting_user=request.user,
                                    **form.cleaned_data)
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("The training has been saved."))
             return redirect("cycle:mentor_training", mentor.pk)
@@ -130,7 +121,7 @@ def recognition_add(request: AppRequest, pk: int) -> HttpResponse:
             services.recognition_add(role=mentor, acting_user=request.user,
                                      **form.cleaned_data)
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("The reward has been recorded."))
             return redirect("cycle:mentor_training", mentor.pk)

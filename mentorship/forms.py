@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 
@@ -53,3 +54,16 @@ class OTPTokenForm(forms.Form):
         error_messages={"required": _("Enter the six-digit code from the app."),
                         "min_length": _("Enter the six-digit code from the app.")},
     )
+
+
+def attach_errors(form: forms.Form, error: ValidationError) -> None:
+    """A service's ValidationError onto the form that was submitted: each message on its
+    field when the form has that field, otherwise above the form."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            target = field if field in form.fields else None
+            for message in messages:
+                form.add_error(target, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)

@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_scopes import scope
 
+from mentorship.forms import attach_errors
 from mentorship.spreadsheets import spreadsheet_response
 from mentorship.types import AppRequest
 
@@ -63,11 +64,6 @@ CAMPAIGN_LAUNCHED = gettext_lazy(
 CAMPAIGN_CLOSED = gettext_lazy("The campaign has been closed.")
 TOO_FEW_TO_EXPORT = gettext_lazy(
     "Fewer than %(count)s respondents: nothing is exported, so that nobody can be identified.")
-
-
-def _attach(form: object, error: ValidationError) -> None:
-    for message in error.messages:
-        form.add_error(None, message)  # type: ignore[attr-defined]
 
 
 # --------------------------------------------------------------------------- staff pages
@@ -137,7 +133,7 @@ def _template_editor(request: AppRequest, programme_pk: int, pk: int | None) -> 
                     audience=form.cleaned_data["audience"], form=form.cleaned_data["form"],
                     questions=questions, acting_user=request.user)
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             if template is not None and saved.pk != template.pk:
                 messages.success(request, TEMPLATE_VERSIONED % {"version": saved.version})
@@ -185,7 +181,7 @@ def campaign_new(request: AppRequest, programme_pk: int) -> HttpResponse:
                 mentorship_status=data["mentorship_status"] or "",
                 acting_user=request.user, link_base=request.build_absolute_uri("/")[:-1])
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             count = SurveyInvitation.objects.filter(campaign=campaign).count()
             messages.success(request, CAMPAIGN_LAUNCHED % {"count": count})

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from mentorship.access import access_for
 from mentorship.files import stored_file_response
+from mentorship.forms import attach_errors
 from mentorship.pagecache import cached_page
 from mentorship.spreadsheets import spreadsheet_response
 from mentorship.types import AppRequest
@@ -60,15 +61,6 @@ from .services import (
 PAGE_SIZE = 50
 REPORTS_PAGE_SIZE = 20
 HISTORY_PAGE_SIZE = 20
-
-
-def _attach(form: FactForm | HeadcountForm | RegionalPlanForm | ReportForm,
-            error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # --------------------------------------------------------------------------- dashboard
@@ -117,7 +109,7 @@ def indicator_detail(request: AppRequest, programme_pk: int, pk: int) -> HttpRes
                     evidence=data["evidence"], evidence_link=data["evidence_link"],
                     comment=data["comment"], acting_user=request.user)
             except ValidationError as error:
-                _attach(form, error)
+                attach_errors(form, error)
             else:
                 messages.success(request, _("The fact for %(year)s is saved.")
                                  % {"year": data["year"]})
@@ -192,7 +184,7 @@ def headcount(request: AppRequest, programme_pk: int) -> HttpResponse:
                               acting_user=request.user,
                               **{name: data[name] for name in HEADCOUNT_FIELDS})
             except ValidationError as error:
-                _attach(form, error)
+                attach_errors(form, error)
             else:
                 messages.success(request, _("The headcount for %(year)s is saved.")
                                  % {"year": data["year"]})
@@ -225,7 +217,7 @@ def report_list(request: AppRequest, programme_pk: int) -> HttpResponse:
                                acting_user=request.user,
                                language=translation.get_language())
             except ValidationError as error:
-                _attach(form, error)
+                attach_errors(form, error)
             else:
                 return redirect("monitoring:reports", programme.pk)
     else:
@@ -295,7 +287,7 @@ def region_plan(request: AppRequest) -> HttpResponse:
             regional_plan_set(region=region_obj, code=data["code"], year=data["year"],
                               value=data["value"], acting_user=request.user)
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("The regional plan is saved."))
             return redirect(f"{reverse('monitoring:region')}?year={data['year']}")

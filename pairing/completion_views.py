@@ -3,8 +3,6 @@ of finished mentees to invite into the mentor base."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -17,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from mentorship import access as roles
 from mentorship.access import access_for
+from mentorship.forms import attach_errors
 from mentorship.types import AppRequest
 from programmes.permissions import programme_get_for_user
 
@@ -26,16 +25,6 @@ from .completion_permissions import mentee_role_for_reflection, mentorship_get_f
 from .permissions import member_get_for_user
 
 PAGE_SIZE = 30
-
-
-def _attach(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 @login_required
@@ -53,7 +42,7 @@ def mentorship_complete(request: AppRequest, pk: int) -> HttpResponse:
                 reason=data["reason"], mentor_reflection=data["mentor_reflection"],
                 acting_user=request.user)
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             if changed:
                 messages.success(request, _("The mentoring is completed; the mentor's places "
@@ -76,7 +65,7 @@ def mentorship_reflection(request: AppRequest, pk: int) -> HttpResponse:
                 mentorship=mentorship, mentee=mentee, text=form.cleaned_data["text"],
                 acting_user=request.user)
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             if changed:
                 messages.success(request, _("Thank you: your reflection has been saved."))

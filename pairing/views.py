@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from mentorship import access as roles
 from mentorship.access import access_for
+from mentorship.forms import attach_errors
 from mentorship.pagecache import cached_page
 from mentorship.pdf import render_pdf
 from mentorship.types import AppRequest
@@ -83,11 +84,6 @@ def _is_curator(request: AppRequest, programme: Programme) -> bool:
     return access.is_admin or programme.pk in access.programme_ids(roles.CURATOR)
 
 
-def _attach(form: Any, error: ValidationError) -> None:
-    for message in error.messages:
-        form.add_error(None, message)
-
-
 # --------------------------------------------------------------------------- mentorships
 
 @login_required
@@ -127,7 +123,7 @@ def mentorship_create(request: AppRequest, programme_pk: int) -> HttpResponse:
                 mentor=form.cleaned_data["mentor"], mentees=list(form.cleaned_data["mentees"]),
                 acting_user=request.user)
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("The pair or group has been formed."))
             return redirect("pairing:mentorship_detail", mentorship.pk)
@@ -145,7 +141,7 @@ def member_end(request: AppRequest, pk: int) -> HttpResponse:
             services.member_end_early(member=member, reason=form.cleaned_data["reason"],
                                       on=form.cleaned_data["left_on"], acting_user=request.user)
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("The mentee has left the pair or group; their request "
                                         "is open again."))
@@ -200,7 +196,7 @@ def request_create(request: AppRequest, programme_pk: int) -> HttpResponse:
                 category=data["category"], competencies=list(data["competencies"]),
                 goal=data["goal"], preferred_mentors=form.ranked(), acting_user=request.user)
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("The request has been filed."))
             return redirect("pairing:request_list", programme.pk)
@@ -222,7 +218,7 @@ def my_requests(request: AppRequest, programme_pk: int) -> HttpResponse:
                 category=data["category"], competencies=list(data["competencies"]),
                 goal=data["goal"], preferred_mentors=form.ranked(), acting_user=request.user)
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("Your request has been sent to the curator."))
             return redirect("pairing:my_requests", programme.pk)
@@ -255,7 +251,7 @@ def request_edit(request: AppRequest, pk: int) -> HttpResponse:
                 competencies=list(data["competencies"]), goal=data["goal"],
                 preferred_mentors=form.ranked(), acting_user=request.user)
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("The request has been saved."))
             return redirect(back)
@@ -324,7 +320,7 @@ def mentor_edit(request: AppRequest, pk: int) -> HttpResponse:
                 preferred_mentees=form.ranked(), is_active=data["is_active"],
                 acting_user=request.user)
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("The mentor's profile has been saved."))
             return redirect("pairing:mentor_list", programme.pk)

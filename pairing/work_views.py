@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from mentorship import access as roles
 from mentorship.access import access_for
+from mentorship.forms import attach_errors
 from mentorship.models import User
 from mentorship.types import AppRequest
 
@@ -74,11 +75,6 @@ def work_context(user: User, mentorship: Mentorship, *,
     }
 
 
-def _attach(form: Any, error: ValidationError) -> None:
-    for message in error.messages:
-        form.add_error(None, message)
-
-
 def _back(request: AppRequest, mentorship: Mentorship, anchor: str,
           template: str) -> HttpResponse:
     """After a one-tap action: the updated section for htmx, else the pair page."""
@@ -121,7 +117,7 @@ def plan_item_create(request: AppRequest, pk: int) -> HttpResponse:
             services.plan_item_create(mentorship=mentorship, acting_user=request.user,
                                       **form.cleaned_data)
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("The item has been added to the plan."))
             return redirect(_detail_url(mentorship, "plan"))
@@ -139,7 +135,7 @@ def plan_item_edit(request: AppRequest, pk: int) -> HttpResponse:
         try:
             services.plan_item_update(item=item, acting_user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("The plan item has been saved."))
             return redirect(_detail_url(item.mentorship, "plan"))
@@ -206,7 +202,7 @@ def meeting_create(request: AppRequest, pk: int) -> HttpResponse:
             services.meeting_create(mentorship=mentorship, acting_user=request.user,
                                     **form.cleaned_data)
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("The meeting has been logged."))
             return redirect(_detail_url(mentorship, "meetings"))
@@ -226,7 +222,7 @@ def meeting_edit(request: AppRequest, pk: int) -> HttpResponse:
             services.meeting_update(meeting=meeting, acting_user=request.user,
                                     **form.cleaned_data)
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("The meeting has been saved."))
             return redirect(_detail_url(meeting.mentorship, "meetings"))
@@ -270,7 +266,7 @@ def meeting_not_a_good_fit(request: AppRequest, pk: int) -> HttpResponse:
                                                  comment=form.cleaned_data["comment"],
                                                  acting_user=request.user)
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("Your answer has been passed to the curator."))
             return redirect(_detail_url(meeting.mentorship, "meetings"))

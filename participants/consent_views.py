@@ -20,6 +20,7 @@ from django.utils.http import content_disposition_header, url_has_allowed_host_a
 from django.utils.translation import gettext as _
 
 from mentorship.files import stored_file_response
+from mentorship.forms import attach_errors
 from mentorship.pdf import render_pdf
 from mentorship.services import audit_record
 from mentorship.spreadsheets import spreadsheet_response
@@ -137,16 +138,6 @@ def consent_form_group(request: AppRequest, programme_pk: int, group_pk: int) ->
     return _pdf_response(_render_forms(programme, people), f"{_('consents')}-{group.name}.pdf")
 
 
-def _attach(form: ConsentRecordForm | ConsentRevokeForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
 @login_required
 def consent_new(request: AppRequest, pk: int) -> HttpResponse:
     person = consent_person_get_for_user(request.user, pk, write=True)
@@ -162,7 +153,7 @@ def consent_new(request: AppRequest, pk: int) -> HttpResponse:
                            number=data["number"], valid_until=data["valid_until"],
                            document=data["document"], acting_user=request.user)
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("The consent has been recorded."))
             return redirect(_next_or(request, reverse("participants:detail", args=[person.pk])))
@@ -182,7 +173,7 @@ def consent_revoke_view(request: AppRequest, pk: int) -> HttpResponse:
             consent_revoke(person=person, revoked_on=form.cleaned_data["revoked_on"],
                            acting_user=request.user)
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _(
                 "The revocation has been recorded. From that day the person is not paired, "

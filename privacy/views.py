@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mentorship.files import stored_file_response
+from mentorship.forms import attach_errors
 from mentorship.types import AppRequest
 
 from . import selectors
@@ -46,14 +46,6 @@ from .services import (
 )
 
 PAGE_SIZE = 50
-
-
-def _attach(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # --------------------------------------------------------------------------- audit
@@ -106,7 +98,7 @@ def request_create(request: AppRequest) -> HttpResponse:
                     received_on=data["received_on"], received_from=data["received_from"],
                     note=data["note"], acting_user=request.user)
             except ValidationError as error:
-                _attach(form, error)
+                attach_errors(form, error)
             else:
                 messages.success(request, _("The request is registered; the answer is due "
                                             "on %(date)s.") % {
@@ -189,7 +181,7 @@ def request_erase(request: AppRequest, pk: int) -> HttpResponse:
                               confirmation=form.cleaned_data["confirmation"],
                               acting_user=request.user)
             except ValidationError as error:
-                _attach(form, error)
+                attach_errors(form, error)
             else:
                 messages.success(request, _("The person's data is erased; the act of "
                                             "destruction is kept with the request."))
@@ -235,7 +227,7 @@ def _incident_form(request: AppRequest, incident: object | None,
                 saved = incident_save(incident=incident, organisation_id=target_org,
                                       data=data, acting_user=request.user)
             except ValidationError as error:
-                _attach(form, error)
+                attach_errors(form, error)
             else:
                 messages.success(request, _("The incident is saved."))
                 return redirect("privacy:incident_edit", saved.pk)

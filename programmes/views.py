@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from mentorship.files import stored_file_response
+from mentorship.forms import attach_errors
 from mentorship.types import AppRequest
 
 from . import roadmap, services
@@ -30,18 +31,6 @@ from .forms import (
 from .models import Activity, Programme, ProgrammeForm, StagePeriod, Task
 from .permissions import execution_get_for_user, programme_can_edit, programme_get_for_user
 from .selectors import responsible_users, roadmap_rows, stages_for_year
-
-
-def _attach(form: Any, error: ValidationError) -> None:
-    """Business-rule errors onto the form: on their field when it has one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            for message in ValidationError(errors).messages:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _edit_page(request: AppRequest, *, programme: Programme, form: Any, title: str,
@@ -74,7 +63,7 @@ def passport_edit(request: AppRequest, programme_pk: int) -> HttpResponse:
             services.programme_passport_update(programme=programme, data=form.cleaned_data,
                                                acting_user=request.user)
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("The passport has been saved."))
             return redirect(_detail(programme, "passport"))
@@ -99,7 +88,7 @@ def task_edit(request: AppRequest, programme_pk: int, pk: int | None = None) -> 
                                title=data["title"], roadmap_title=data["roadmap_title"],
                                indicators=form.indicator_pairs(), acting_user=request.user)
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("The task has been saved."))
             return redirect(_detail(programme, "tasks"))
@@ -124,7 +113,7 @@ def form_edit(request: AppRequest, programme_pk: int, pk: int) -> HttpResponse:
                 areas_title=data["areas_title"], areas=data["areas"], results=data["results"],
                 acting_user=request.user)
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("The form of mentoring has been saved."))
             return redirect(_detail(programme, "forms"))
@@ -150,7 +139,7 @@ def activity_edit(request: AppRequest, programme_pk: int,
                 responsibles=data["responsibles"], expected_result=data["expected_result"],
                 acting_user=request.user)
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("The roadmap activity has been saved."))
             return redirect(_detail(programme, "roadmap"))
@@ -175,7 +164,7 @@ def stage_dates(request: AppRequest, programme_pk: int) -> HttpResponse:
                                           starts_on=starts_on, ends_on=ends_on,
                                           acting_user=request.user)
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("The stage dates have been saved."))
             return redirect(reverse("cycle:year", args=[programme.pk]) + f"?year={year}")
@@ -219,7 +208,7 @@ def execution_edit(request: AppRequest, pk: int) -> HttpResponse:
                 evidence_link=data["evidence_link"], comment=data["comment"],
                 acting_user=request.user)
         except ValidationError as exc:
-            _attach(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("The activity's execution has been saved."))
             return redirect(back)
