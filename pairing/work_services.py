@@ -64,6 +64,11 @@ def _done_on(status: str, previous_status: str | None, previous_done_on: dt.date
     return _today()
 
 
+def _names(roles: Iterable[ProgrammeRole]) -> str:
+    """Who attended, for the audit log: the people's names in order."""
+    return ", ".join(sorted(str(role.person) for role in roles))
+
+
 def _changes(obj: object, before: dict[str, object], fields: Iterable[str]) -> dict[str, list]:
     changes = {}
     for name in fields:
@@ -222,6 +227,7 @@ def meeting_update(
     attendees = list(attendees)
     _check_meeting(mentorship, held_on, attendees)
     before = {name: getattr(meeting, name) for name in MEETING_FIELDS}
+    attended = list(meeting.attendees.select_related("person").order_by("pk"))
     meeting.held_on, meeting.topic, meeting.meeting_type = held_on, topic.strip(), meeting_type
     meeting.format, meeting.duration_minutes = format, duration_minutes
     meeting.notes = notes.strip()
@@ -229,6 +235,8 @@ def meeting_update(
     changes = _changes(meeting, before, MEETING_FIELDS)
     meeting.save(update_fields=[*MEETING_FIELDS, "updated_at"])
     meeting.attendees.set(attendees)
+    if {role.pk for role in attended} != {role.pk for role in attendees}:
+        changes["attendees"] = [_names(attended), _names(attendees)]
     if changes:
         audit_record(actor=acting_user, verb="meeting.updated", target=meeting,
                      organisation_id=_organisation_id(mentorship), changes=changes)

@@ -136,6 +136,25 @@ def test_meeting_second_submit_does_not_duplicate(world: World) -> None:
     assert Meeting.objects.filter(mentorship=world.pair).count() == 1
 
 
+def test_meeting_edit_of_attendees_only_is_audited(world: World) -> None:
+    meeting = _log(world)
+    fields = {"held_on": meeting.held_on, "topic": meeting.topic,
+              "meeting_type": meeting.meeting_type, "format": meeting.format,
+              "duration_minutes": meeting.duration_minutes, "notes": meeting.notes}
+    # Nothing changed: nothing recorded.
+    services.meeting_update(meeting=meeting, attendees=[world.pair.mentor, _mentee_role(world)],
+                            acting_user=world.users["mentor"], **fields)
+    assert not AuditEntry.objects.filter(verb="meeting.updated").exists()
+    services.meeting_update(meeting=meeting, attendees=[world.pair.mentor],
+                            acting_user=world.users["mentor"], **fields)
+    entry = AuditEntry.objects.get(verb="meeting.updated")
+    before, after = entry.changes["attendees"]
+    mentee = str(_mentee_role(world).person)
+    assert mentee in before and mentee not in after
+    assert str(world.pair.mentor.person) in after
+    assert set(entry.changes) == {"attendees"}
+
+
 def test_meeting_attendee_must_belong_to_pair(world: World) -> None:
     stranger = world.other_pair.members.get().mentee
     with pytest.raises(ValidationError):
