@@ -94,6 +94,7 @@ def consent_export(request: AppRequest, programme_pk: int, fmt: str) -> HttpResp
                  organisation_id=programme.organisation_id,
                  changes={"format": [None, fmt],
                           "filters": [None, {k: v for k, v in filters.items() if v}]})
+    response.already_audited = True  # privacy.middleware: one record of this download
     return response
 
 

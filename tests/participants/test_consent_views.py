@@ -268,6 +268,9 @@ def test_export_is_formula_safe_filtered_and_audited(world: World) -> None:
     entry = AuditEntry.objects.filter(verb="consent.exported").first()
     assert entry is not None and entry.actor == world.users["director"]
     assert entry.organisation_id == world.org.pk
+    # One record per download (with the filters), not a second one from the middleware.
+    assert AuditEntry.objects.filter(verb="consent.exported").count() == 2
+    assert not AuditEntry.objects.filter(verb="export.downloaded").exists()
 
 
 def test_revocation_is_flagged_on_the_pair_page_home_and_person_page(world: World) -> None:
