@@ -3,6 +3,7 @@ user, the subject request register and the incident register."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from mentorship.models import AuditEntry
 
@@ -172,6 +173,70 @@ def change_lines(entry: LogEntry) -> list[ChangeLine]:
         else:
             before, after = "—", str(values)
         lines.append(ChangeLine(field=label, before=before, after=after))
+    return lines
+
+
+# What an event's changes may hold besides fields of its object.
+EVENT_KEYS = {
+    "username": pgettext_lazy("audit", "login"),
+    "path": pgettext_lazy("audit", "address"),
+    "ip_address": pgettext_lazy("audit", "IP address"),
+    "format": pgettext_lazy("audit", "format"),
+    "filters": pgettext_lazy("audit", "filters"),
+    "rows": pgettext_lazy("audit", "rows"),
+    "errors": pgettext_lazy("audit", "errors"),
+    "invitations": pgettext_lazy("audit", "invitations"),
+    "devices": pgettext_lazy("audit", "devices"),
+    "source": pgettext_lazy("audit", "source"),
+    "strict": pgettext_lazy("audit", "strict check"),
+    "from_mentorship": pgettext_lazy("audit", "from the pair or group"),
+    "mentor": pgettext_lazy("audit", "mentor"),
+    "mentee": pgettext_lazy("audit", "mentee"),
+    "mentees": pgettext_lazy("audit", "mentees"),
+    "attendees": pgettext_lazy("audit", "attended"),
+    "year": pgettext_lazy("audit", "year"),
+    "academic_year": pgettext_lazy("audit", "academic year"),
+    "version": pgettext_lazy("audit", "version"),
+    "deadline": pgettext_lazy("audit", "deadline"),
+    "file": pgettext_lazy("audit", "file"),
+    "kind": pgettext_lazy("audit", "kind"),
+    "reason": pgettext_lazy("audit", "reason"),
+    "status": pgettext_lazy("audit", "status"),
+    "title": pgettext_lazy("audit", "title"),
+    "value": pgettext_lazy("audit", "value"),
+    "code": pgettext_lazy("audit", "code"),
+}
+
+
+def _event_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {item}" for key, item in value.items()) or "—"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value) or "—"
+    return str(value)
+
+
+def event_lines(entry: AuditEntry) -> list[ChangeLine]:
+    """An event's changes as (Russian name, before, after; an empty `before` when there was
+    none): the field's name when the event's object has such a field, else the name of
+    what the event records. No database query."""
+    try:
+        model = apps.get_model(entry.target_type) if entry.target_type else None
+    except (LookupError, ValueError):
+        model = None
+    lines = []
+    for name, values in (entry.changes if isinstance(entry.changes, dict) else {}).items():
+        label = EVENT_KEYS.get(name, name)
+        if model is not None:
+            with contextlib.suppress(FieldDoesNotExist):
+                label = model._meta.get_field(name).verbose_name
+        if isinstance(values, list | tuple) and len(values) == 2:
+            before, after = _event_value(values[0]), _event_value(values[1]) or "—"
+        else:
+            before, after = "", _event_value(values) or "—"
+        lines.append(ChangeLine(field=str(label), before=before, after=after))
     return lines
 
 

@@ -64,7 +64,8 @@ def audit(request: AppRequest) -> HttpResponse:
     else:
         qs = selectors.audit_changes(organisation_id=organisation_id, filters=filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = ([(entry, None, selectors.event_title(entry)) for entry in page] if events
+    rows = ([(entry, selectors.event_lines(entry), selectors.event_title(entry))
+             for entry in page] if events
             else [(entry, selectors.change_lines(entry), selectors.kind_name(entry))
                   for entry in page])
     return render(request, "privacy/audit.html", {

@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import translation
 
 from mentorship.models import AuditEntry
 from monitoring.models import Indicator, IndicatorFact
@@ -162,3 +163,23 @@ def test_dates_do_not_shift(world: World) -> None:
     person.birth_date = dt.date(2006, 1, 1)
     person.save()
     assert _entries(person)[-1].changes["birth_date"] == ["2005-03-14", "2006-01-01"]
+
+
+@pytest.mark.django_db
+def test_event_changes_are_shown_with_russian_names(world: World) -> None:
+    from mentorship.services import audit_record
+    from privacy.selectors import event_lines
+
+    audit_record(actor=world.users["mentor"], verb="meeting.updated", target=world.pair,
+                 organisation_id=world.org.pk,
+                 changes={"status": ["active", "completed"], "attendees": ["А", "Б"],
+                          "filters": [None, {"status": "valid"}], "custom_key": [None, 3]})
+    entry = AuditEntry.objects.get(verb="meeting.updated")
+    with translation.override("ru"):
+        lines = {line.field: (line.before, line.after) for line in event_lines(entry)}
+    assert lines["статус"] == ("active", "completed")  # the pair's field
+    assert lines["присутствовали"] == ("А", "Б")
+    assert lines["фильтры"] == ("", "status: valid")
+    assert lines["custom_key"] == ("", "3")  # unknown: as recorded
+    page = world.client_for("admin").get(reverse("privacy:audit") + "?log=events")
+    assert "присутствовали" in page.content.decode()
