@@ -187,14 +187,3 @@ def world(db: None) -> World:
 
 ROLES = ("anonymous", "admin", "director", "curator", "mentor", "mentee", "other_mentee",
          "other_curator", "coordinator")
-
-
-@pytest.fixture
-def fresh_snapshots(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Monitoring's figures snapshots (monitoring.snapshots) start empty for this test: its
-    keys get a version no other test used, so the shared cache holds nothing for them."""
-    import uuid
-
-    from monitoring import snapshots
-
-    monkeypatch.setattr(snapshots, "VERSION", uuid.uuid4().hex)

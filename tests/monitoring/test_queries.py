@@ -41,7 +41,7 @@ from ..factories import (
 )
 from .conftest import Monitored
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_snapshots")]
+pytestmark = pytest.mark.django_db
 
 
 def _grow(m: Monitored, n: int) -> None:

@@ -36,7 +36,7 @@ from programmes.models import MentoringForm
 from ..factories import MemberFactory, MentorshipFactory, PersonFactory, RoleFactory, form
 from .conftest import TODAY, College
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_snapshots")]
+pytestmark = pytest.mark.django_db
 
 
 def _figures(college: College) -> Figures:
